@@ -1,0 +1,57 @@
+/**
+ * The contract between device drivers (devices/) and the domain. Drivers turn wire
+ * traffic into DeviceEvents and DoorCommands into wire traffic; they know site ids
+ * (reader, door, camera, device) from the config but nothing of bookings.
+ */
+
+/** What a reader captured. Card ids are as the reader reports them (see each driver's docs). */
+export type PresentedCredential =
+  | { kind: 'card'; id: string }
+  | { kind: 'pin'; pin: string }
+  | { kind: 'qr'; payload: string };
+
+export type DeviceEvent =
+  | { type: 'credential-presented'; readerId: string; doorId: string; credential: PresentedCredential; at: number }
+  /** Door position contact: open=true when the door leaf is open. */
+  | { type: 'door-contact'; doorId: string; open: boolean; at: number }
+  | { type: 'request-to-exit'; doorId: string; at: number }
+  | { type: 'door-forced'; doorId: string; at: number }
+  | { type: 'door-held-open'; doorId: string; at: number }
+  | { type: 'lock-state'; doorId: string; locked: boolean; at: number }
+  | { type: 'tamper'; deviceId: string; doorId?: string; active: boolean; at: number }
+  /** A panic/duress button or a hardware lockdown input (source names the input). */
+  | { type: 'panic'; sourceId: string; zoneId?: string; at: number }
+  | { type: 'lockdown-input'; sourceId: string; active: boolean; at: number }
+  | { type: 'device-availability'; deviceId: string; deviceKind: DeviceKind; online: boolean; reason?: string; at: number }
+  | { type: 'motion'; cameraId: string; active: boolean; at: number };
+
+export type DeviceKind = 'reader' | 'controller' | 'camera' | 'recorder' | 'bus';
+
+/** What the domain asks of door hardware. */
+export type DoorCommand =
+  | {
+      type: 'unlock';
+      doorId: string;
+      seconds: number;
+      /** Unique id; drivers and controllers must act on an id at most once. */
+      commandId: string;
+      /** Epoch ms after which the command must not be acted on (late or replayed delivery). */
+      expiresAt: number;
+    }
+  | { type: 'lock'; doorId: string; commandId: string }
+  | { type: 'feedback'; readerId: string; doorId: string; signal: ReaderSignal; commandId: string }
+  | { type: 'lockdown'; active: boolean; commandId: string };
+
+/** Reader LED/buzzer/text feedback, mapped by each driver onto what its hardware can do. */
+export type ReaderSignal = 'granted' | 'denied' | 'wait';
+
+/** A driver for door hardware of one protocol. */
+export interface DoorDriver {
+  readonly name: string;
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  /** Must never throw; failures are reported as device-availability events and logged. */
+  execute(command: DoorCommand): void;
+  /** Subscribe to events; returns an unsubscribe function. */
+  onEvent(listener: (event: DeviceEvent) => void): () => void;
+}
