@@ -1,0 +1,4 @@
+/** Every benchmark suite, in the order they run. Add a line per suite. */
+import type { BenchSuite } from './suite.js';
+
+export const suites: BenchSuite[] = [];
