@@ -1,0 +1,10 @@
+export { startEmbeddedBroker, type EmbeddedBroker, type EmbeddedBrokerOptions } from './embedded.js';
+export {
+  connectBroker,
+  disconnectBroker,
+  daemonAvailability,
+  reconnectDelay,
+  redactUrl,
+  type BrokerTlsOptions,
+  type ConnectBrokerOptions,
+} from './connect.js';
