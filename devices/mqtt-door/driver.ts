@@ -7,7 +7,7 @@
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
-import type { DeviceEvent, DoorCommand, DoorDriver } from '../../src/domain/device-events.js';
+import type { DeviceEvent, DoorDriver } from '../../src/domain/device-events.js';
 import { DEFAULT_MAX_CREDENTIAL_AGE_MS, type CommandOutcome, type DriverContext } from './context.js';
 import type { CredentialEntry, SyncResult } from './credential-sync.js';
 import type { EspRfidDialect } from './dialects/esp-rfid-dev.js';

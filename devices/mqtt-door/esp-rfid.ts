@@ -173,7 +173,10 @@ export class EspRfid {
   /** Returns false when no esp-rfid device serves the command's door. */
   execute(command: DoorCommand): boolean {
     if (command.type === 'lockdown') {
-      for (const s of this.byTopic.values()) (command.active ? s.sync.suspend() : s.sync.resume());
+      for (const s of this.byTopic.values()) {
+        if (command.active) s.sync.suspend();
+        else s.sync.resume();
+      }
       return this.byTopic.size > 0;
     }
     const s = this.byDoor.get(command.doorId);
