@@ -1,0 +1,173 @@
+/**
+ * Versioned schema migrations, applied in order at start and by `contactd migrate`.
+ * Never edit a released migration: add a new one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sql: string;
+}
+
+export const migrations: Migration[] = [
+  {
+    version: 1,
+    name: 'foundation',
+    sql: `
+      CREATE TABLE site_versions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        site_id TEXT NOT NULL,
+        config_hash TEXT NOT NULL,
+        loaded_at INTEGER NOT NULL,
+        site_json TEXT NOT NULL
+      );
+      CREATE TABLE zones (id TEXT PRIMARY KEY, name TEXT NOT NULL, kind TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+      CREATE TABLE doors (id TEXT PRIMARY KEY, name TEXT NOT NULL, from_zone TEXT NOT NULL, to_zone TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+      CREATE TABLE rooms (id TEXT PRIMARY KEY, name TEXT NOT NULL, zone TEXT NOT NULL, capacity INTEGER NOT NULL, shared INTEGER NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+      CREATE TABLE cameras (id TEXT PRIMARY KEY, name TEXT NOT NULL, zones_json TEXT NOT NULL, active INTEGER NOT NULL DEFAULT 1);
+
+      CREATE TABLE people (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL CHECK (kind IN ('child', 'adult', 'staff')),
+        full_name TEXT NOT NULL,
+        initials TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE users (
+        id TEXT PRIMARY KEY,
+        username TEXT NOT NULL UNIQUE COLLATE NOCASE,
+        password_hash TEXT NOT NULL,
+        role TEXT NOT NULL CHECK (role IN ('reception', 'supervisor', 'manager', 'safeguarding-lead', 'admin')),
+        person_id TEXT REFERENCES people(id),
+        created_at INTEGER NOT NULL,
+        disabled_at INTEGER
+      );
+
+      CREATE TABLE sessions (
+        token_hash TEXT PRIMARY KEY,
+        user_id TEXT NOT NULL REFERENCES users(id),
+        csrf_token TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        expires_at INTEGER NOT NULL
+      );
+      CREATE INDEX sessions_user ON sessions(user_id);
+
+      CREATE TABLE cases (
+        id TEXT PRIMARY KEY,
+        reference TEXT NOT NULL UNIQUE,
+        family_name TEXT NOT NULL,
+        referral_json TEXT NOT NULL,
+        risk_level TEXT NOT NULL CHECK (risk_level IN ('low', 'medium', 'high')),
+        risk_assessed_on TEXT NOT NULL,
+        risk_review_due TEXT NOT NULL,
+        settings_json TEXT NOT NULL,
+        status TEXT NOT NULL CHECK (status IN ('open', 'closed')),
+        closed_on TEXT,
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL
+      );
+
+      CREATE TABLE keep_apart (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        person_a TEXT NOT NULL REFERENCES people(id),
+        person_b TEXT NOT NULL REFERENCES people(id),
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        CHECK (person_a <> person_b)
+      );
+      CREATE INDEX keep_apart_a ON keep_apart(person_a);
+      CREATE INDEX keep_apart_b ON keep_apart(person_b);
+
+      CREATE TABLE training (
+        id TEXT PRIMARY KEY,
+        staff_id TEXT NOT NULL REFERENCES people(id),
+        kind TEXT NOT NULL,
+        completed_on TEXT NOT NULL,
+        expires_on TEXT NOT NULL
+      );
+      CREATE INDEX training_staff ON training(staff_id);
+
+      CREATE TABLE bookings (
+        id TEXT PRIMARY KEY,
+        case_id TEXT NOT NULL REFERENCES cases(id),
+        room_id TEXT NOT NULL REFERENCES rooms(id),
+        service_type TEXT NOT NULL CHECK (service_type IN ('supported', 'supervised', 'handover')),
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        local_date TEXT NOT NULL,
+        supervisor_id TEXT REFERENCES people(id),
+        status TEXT NOT NULL CHECK (status IN ('booked', 'cancelled')),
+        created_at INTEGER NOT NULL,
+        updated_at INTEGER NOT NULL,
+        CHECK (end_at > start_at)
+      );
+      CREATE INDEX bookings_date ON bookings(local_date);
+      CREATE INDEX bookings_room ON bookings(room_id, start_at);
+
+      CREATE TABLE booking_participants (
+        booking_id TEXT NOT NULL REFERENCES bookings(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        role TEXT NOT NULL,
+        party TEXT,
+        PRIMARY KEY (booking_id, person_id)
+      );
+
+      CREATE TABLE movements (
+        id TEXT PRIMARY KEY,
+        booking_id TEXT NOT NULL REFERENCES bookings(id),
+        person_id TEXT NOT NULL REFERENCES people(id),
+        door_id TEXT NOT NULL,
+        from_zone TEXT NOT NULL,
+        to_zone TEXT NOT NULL,
+        purpose TEXT NOT NULL,
+        window_start INTEGER NOT NULL,
+        window_end INTEGER NOT NULL,
+        after_json TEXT
+      );
+      CREATE INDEX movements_booking ON movements(booking_id);
+      CREATE INDEX movements_window ON movements(window_start);
+
+      CREATE TABLE credentials (
+        id TEXT PRIMARY KEY,
+        person_id TEXT NOT NULL REFERENCES people(id),
+        kind TEXT NOT NULL CHECK (kind IN ('card', 'pin', 'qr')),
+        value TEXT NOT NULL,
+        booking_id TEXT REFERENCES bookings(id),
+        schedule_json TEXT,
+        issued_at INTEGER NOT NULL,
+        revoked_at INTEGER
+      );
+      CREATE INDEX credentials_value ON credentials(kind, value);
+      CREATE INDEX credentials_booking ON credentials(booking_id);
+
+      CREATE TABLE access_decisions (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at INTEGER NOT NULL,
+        door_id TEXT,
+        reader_id TEXT,
+        person_id TEXT,
+        movement_id TEXT,
+        outcome TEXT NOT NULL,
+        code TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        detail_json TEXT
+      );
+      CREATE INDEX access_decisions_at ON access_decisions(at);
+
+      CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at INTEGER NOT NULL,
+        actor TEXT NOT NULL,
+        action TEXT NOT NULL,
+        subject TEXT,
+        details_json TEXT NOT NULL,
+        prev_hash TEXT NOT NULL,
+        hash TEXT NOT NULL
+      );
+      -- Append-only: the chain detects edits made around these triggers.
+      CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+      CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    `,
+  },
+];
