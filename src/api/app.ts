@@ -38,6 +38,12 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   const app = Fastify({ ...common, loggerInstance: options.logger as FastifyBaseLogger }).withTypeProvider<TypeBoxTypeProvider>();
 
   app.decorate('ctx', options.ctx);
+  // Every registered route as `METHOD /url`, so the role-matrix test can prove the matrix is complete.
+  const routeList: string[] = [];
+  app.decorate('routeList', routeList);
+  app.addHook('onRoute', (route) => {
+    for (const method of [route.method].flat()) if (method !== 'HEAD') routeList.push(`${method} ${route.url}`);
+  });
   app.setErrorHandler(handleError);
   await app.register(cookie);
   await app.register(swagger, {

@@ -15,6 +15,7 @@ export interface ApiContext {
 declare module 'fastify' {
   interface FastifyInstance {
     ctx: ApiContext;
+    routeList: readonly string[];
   }
   interface FastifyRequest {
     user: User | null;

@@ -78,7 +78,13 @@ export function parseConfig(raw: unknown, env: NodeJS.ProcessEnv = {}): Readonly
     if (err.keyword === 'anyOf' && problems.some((p) => p.path.startsWith(err.instancePath))) continue;
     problems.push({ path: err.instancePath || '/', reason: err.message });
   }
-  if (problems.length === 0) problems.push(...checkSiteReferences(filled as Config));
+  // Reference checks run even when the shape is wrong, so one run lists every problem;
+  // a shape broken badly enough to trip them is already reported above.
+  try {
+    problems.push(...checkSiteReferences(filled as Config));
+  } catch (e) {
+    if (problems.length === 0) throw e;
+  }
   if (problems.length > 0) throw configInvalid(dedupe(problems));
   const config = filled as Config;
   // A relative data dir is relative to the working directory, like any daemon's paths.

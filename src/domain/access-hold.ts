@@ -1,0 +1,58 @@
+/**
+ * The keep-apart hold (DESIGN.md "Things that are easy to get wrong"): before any door
+ * is opened (grant, reception release, override, request to exit), merge the possible
+ * zones across it as if it were already open; if that merge lets a keep-apart pair share
+ * a tracked zone that they could not share before, the door is held.
+ */
+import type { Effect } from './access-types.js';
+import { label, nextCommandId, setDoor, settle, type AccessState, type PendingPassage } from './access-state.js';
+import { collapseTo, newIntersections, type Intersection, type PossibleZones } from './occupancy.js';
+
+/** How long a door command stays valid on the wire (late or replayed delivery is dropped). */
+export const COMMAND_TTL_MS = 3_000;
+
+export interface OpeningCheck {
+  /** Possible zones now, with the holder placed on their side of the door. */
+  before: PossibleZones;
+  /** Possible zones once the door is open. */
+  after: PossibleZones;
+  /** Pairs that could newly meet, and where. */
+  risks: Intersection[];
+}
+
+export function checkOpening(state: AccessState, doorId: string, now: number, holder?: { personId: string; zoneId: string }): OpeningCheck {
+  const { site, pairs } = state.ctx;
+  const placed = holder ? collapseTo(state.possible, holder.personId, holder.zoneId, site) : state.possible;
+  const before = settle(state, placed, now);
+  const after = settle(state, before, now, [doorId]);
+  return { before, after, risks: newIntersections(before, after, pairs, site) };
+}
+
+/** "A.S. and B.T. could meet in Waiting room A" for every risk, one sentence. */
+export function meetingSentence(state: AccessState, risks: readonly Intersection[]): string {
+  const parts = risks.map((r) => `${label(state, r.pair.a)} and ${label(state, r.pair.b)} could meet in ${state.ctx.site.zoneName(r.zoneId)}`);
+  return [...new Set(parts)].join('; ');
+}
+
+/** Unlock a door: the command, the door state, the pending passage and the merged zones. */
+export function openDoor(
+  state: AccessState,
+  doorId: string,
+  now: number,
+  after: PossibleZones,
+  pending?: Omit<PendingPassage, 'since' | 'sawOpen'>,
+): { state: AccessState; effects: Effect[] } {
+  const door = state.ctx.site.doors.get(doorId)!;
+  const [s1, commandId] = nextCommandId(state, now);
+  const s2 = setDoor(s1, doorId, { unlockedUntil: now + door.unlockSeconds * 1000, pending: pending && { ...pending, since: now, sawOpen: false } });
+  return {
+    state: { ...s2, possible: after },
+    effects: [{ type: 'door', command: { type: 'unlock', doorId, seconds: door.unlockSeconds, commandId, expiresAt: now + COMMAND_TTL_MS } }],
+  };
+}
+
+/** Reader feedback (granted / denied / wait) as a door command. */
+export function feedback(state: AccessState, readerId: string, doorId: string, signal: 'granted' | 'denied' | 'wait', now: number): { state: AccessState; effect: Effect } {
+  const [next, commandId] = nextCommandId(state, now);
+  return { state: next, effect: { type: 'door', command: { type: 'feedback', readerId, doorId, signal, commandId } } };
+}

@@ -1,0 +1,121 @@
+/** Own dialect v1 end to end on the embedded broker: driver <-> simulated controller. */
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import mqtt from 'mqtt';
+import type { EmbeddedBroker } from '../../devices/mqtt-broker/index.js';
+import { OwnDialectController } from '../../simulators/mqtt-door/index.js';
+import { embeddedBroker, ownReaders, PREFIX, SITE, startDriver, until, type DriverHarness } from './helpers.js';
+
+const DEVICE = 'gate-b';
+const DOOR = 'gate-b';
+
+describe('own dialect on the embedded broker', () => {
+  let broker: EmbeddedBroker;
+  let harness: DriverHarness;
+  let sim: OwnDialectController;
+
+  beforeEach(async () => {
+    broker = await embeddedBroker();
+    sim = new OwnDialectController({ url: broker.url, topicPrefix: PREFIX, siteId: SITE, deviceId: DEVICE, readers: new Map([[`${DOOR}-in`, DOOR], [`${DOOR}-out`, DOOR]]), heldOpenSeconds: 1 });
+    await sim.start();
+    harness = await startDriver(broker.url, ownReaders(DEVICE, DOOR));
+  });
+
+  afterEach(async () => {
+    await harness.stop();
+    await sim.stop().catch(() => undefined);
+    await broker.close();
+  });
+
+  it('reports availability and the retained door state on start', async () => {
+    await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === DEVICE && e.online);
+    await harness.waitFor((e) => e.type === 'door-contact' && e.doorId === DOOR && !e.open);
+    await harness.waitFor((e) => e.type === 'lock-state' && e.doorId === DOOR && e.locked);
+  });
+
+  it('turns a card and a PIN into credential-presented events with reader and door', async () => {
+    sim.presentCard(`${DOOR}-in`, '0xDEADbeef');
+    sim.enterPin(`${DOOR}-out`, '1234');
+    const card = await harness.waitFor((e) => e.type === 'credential-presented' && e.credential.kind === 'card');
+    expect(card).toMatchObject({ readerId: `${DOOR}-in`, doorId: DOOR, credential: { kind: 'card', id: '0xDEADbeef' } });
+    const pin = await harness.waitFor((e) => e.type === 'credential-presented' && e.credential.kind === 'pin');
+    expect(pin).toMatchObject({ readerId: `${DOOR}-out`, credential: { kind: 'pin', pin: '1234' } });
+  });
+
+  it('unlocks on a live command and acts on a command id at most once', async () => {
+    const unlocked = sim.relay.expectUnlock(DOOR);
+    const command = { type: 'unlock' as const, doorId: DOOR, seconds: 2, commandId: 'c-1', expiresAt: Date.now() + 5000 };
+    harness.driver.execute(command);
+    expect((await unlocked).cause).toBe('c-1');
+    await harness.waitFor((e) => e.type === 'lock-state' && !e.locked);
+    harness.driver.execute(command);
+    await sim.relay.expectNoUnlock(DOOR, 300);
+    expect(harness.driver.stats().commands['dropped-duplicate']).toBe(1);
+  });
+
+  it('never sends an expired unlock, and the controller refuses late or replayed ones itself', async () => {
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'late', expiresAt: Date.now() - 1 });
+    expect(harness.driver.stats().commands['dropped-expired']).toBe(1);
+    // A command replayed straight onto the broker by someone else: expired, then a duplicate id.
+    const attacker = await mqtt.connectAsync(broker.url);
+    const topic = `${PREFIX}/${SITE}/${DEVICE}/cmd`;
+    await attacker.publishAsync(topic, JSON.stringify({ v: 1, id: 'old', expiresAt: Date.now() - 1000, cmd: 'unlock', door: DOOR, seconds: 5 }), { qos: 1 });
+    const good = { v: 1, id: 'once', expiresAt: Date.now() + 5000, cmd: 'unlock', door: DOOR, seconds: 1 };
+    await attacker.publishAsync(topic, JSON.stringify(good), { qos: 1 });
+    await sim.relay.expectUnlock(DOOR);
+    await attacker.publishAsync(topic, JSON.stringify(good), { qos: 1 });
+    await until(() => sim.acks.length >= 3, 2000, 'three acks');
+    expect(sim.acks.map((a) => a.result)).toEqual(['expired', 'done', 'duplicate']);
+    expect(sim.relay.unlocks.map((u) => u.cause)).toEqual(['once']);
+    await attacker.endAsync();
+  });
+
+  it('reports forced, held-open, request-to-exit, tamper and panic', async () => {
+    sim.openDoor(DOOR);
+    await harness.waitFor((e) => e.type === 'door-forced' && e.doorId === DOOR);
+    await harness.waitFor((e) => e.type === 'door-contact' && e.open);
+    await harness.waitFor((e) => e.type === 'door-held-open' && e.doorId === DOOR, 3000);
+    sim.closeDoor(DOOR);
+    sim.pressExit(DOOR);
+    await harness.waitFor((e) => e.type === 'request-to-exit' && e.doorId === DOOR);
+    sim.setTamper(DOOR, true);
+    await harness.waitFor((e) => e.type === 'tamper' && e.active && e.deviceId === DEVICE);
+    sim.pressPanic(DOOR);
+    await harness.waitFor((e) => e.type === 'panic' && e.sourceId === DEVICE);
+  });
+
+  it('does not report forced when the door opens after an unlock', async () => {
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 3, commandId: 'c-open', expiresAt: Date.now() + 5000 });
+    await sim.relay.expectUnlock(DOOR);
+    sim.openDoor(DOOR);
+    await harness.waitFor((e) => e.type === 'door-contact' && e.open);
+    sim.closeDoor(DOOR);
+    await harness.waitFor((e) => e.type === 'door-contact' && !e.open && harness.events.some((x) => x.type === 'door-contact' && x.open));
+    expect(harness.events.some((e) => e.type === 'door-forced')).toBe(false);
+  });
+
+  it('learns of a power cut from the retained last will, and of the return', async () => {
+    await harness.waitFor((e) => e.type === 'device-availability' && e.online);
+    await sim.powerCut();
+    await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === DEVICE && !e.online);
+    await sim.start();
+    await until(() => harness.events.filter((e) => e.type === 'device-availability' && e.deviceId === DEVICE && e.online).length >= 2, 3000, 'back online');
+  });
+
+  it('passes feedback and lockdown; a controller in lockdown refuses unlocks', async () => {
+    harness.driver.execute({ type: 'feedback', readerId: `${DOOR}-in`, doorId: DOOR, signal: 'denied', commandId: 'f-1' });
+    harness.driver.execute({ type: 'lockdown', active: true, commandId: 'ld-1' });
+    await until(() => sim.lockdown, 2000, 'lockdown');
+    expect(sim.signals).toEqual([{ reader: `${DOOR}-in`, signal: 'denied' }]);
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'during-lockdown', expiresAt: Date.now() + 5000 });
+    await sim.relay.expectNoUnlock(DOOR, 300);
+    expect(sim.acks.find((a) => a.commandId === 'during-lockdown')?.result).toBe('rejected');
+  });
+
+  it('resyncs door state from the retained snapshot after its own reconnect', async () => {
+    await harness.waitFor((e) => e.type === 'door-contact');
+    const before = harness.events.filter((e) => e.type === 'door-contact').length;
+    harness.client.stream.destroy();
+    await until(() => harness.events.filter((e) => e.type === 'door-contact').length > before, 5000, 'state re-emitted');
+    expect(harness.events.some((e) => e.type === 'device-availability' && e.deviceId === 'mqtt-broker' && !e.online)).toBe(true);
+  });
+});
