@@ -20,11 +20,6 @@ const recorded = (code: Decision['code'], reason: string, now: number, doorId?: 
   ...(doorId ? { doorId } : {}),
 });
 
-/** Re-close the sets over open doors; alert when a pair could now meet (a forced door, a fire exit). */
-export function settleWithAlert(state: AccessState, now: number, extra: string[] = [], because = 'a door opened'): Handled['effects'] & Effect[] {
-  return meetingAlerts(state, settle(state, state.possible, now, extra), because);
-}
-
 function meetingAlerts(state: AccessState, after: AccessState['possible'], because: string): Effect[] {
   const risks = newIntersections(state.possible, after, state.ctx.pairs, state.ctx.site);
   if (risks.length === 0) return [];
