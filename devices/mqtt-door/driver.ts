@@ -4,7 +4,7 @@
  * retained messages, which is how door state and availability resync), routes each
  * message to its dialect, and never lets bad input throw or open a door.
  */
-import type { MqttClient } from 'mqtt';
+import type { ISubscriptionMap, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import type { DeviceEvent, DoorDriver } from '../../src/domain/device-events.js';
@@ -124,7 +124,10 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
   const onConnect = () => {
     own.onConnected();
     if (subscriptions.length === 0) return;
-    client.subscribe(subscriptions, { qos: 1 }, (err) => {
+    // mqtt.js skips topics it believes subscribed; `resubscribe: true` forces a real SUBSCRIBE.
+    const map: ISubscriptionMap = Object.fromEntries(subscriptions.map((t) => [t, { qos: 1 as const }]));
+    map.resubscribe = true;
+    client.subscribe(map, (err) => {
       if (err) return log.error({ err: err.message }, 'subscribe failed');
       esp.onConnected();
     });

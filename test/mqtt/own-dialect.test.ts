@@ -28,6 +28,7 @@ describe('own dialect on the embedded broker', () => {
 
   it('reports availability and the retained door state on start', async () => {
     await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === DEVICE && e.online);
+    await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === 'mqtt-broker' && e.online);
     await harness.waitFor((e) => e.type === 'door-contact' && e.doorId === DOOR && !e.open);
     await harness.waitFor((e) => e.type === 'lock-state' && e.doorId === DOOR && e.locked);
   });
@@ -94,7 +95,7 @@ describe('own dialect on the embedded broker', () => {
   });
 
   it('learns of a power cut from the retained last will, and of the return', async () => {
-    await harness.waitFor((e) => e.type === 'device-availability' && e.online);
+    await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === DEVICE && e.online);
     await sim.powerCut();
     await harness.waitFor((e) => e.type === 'device-availability' && e.deviceId === DEVICE && !e.online);
     await sim.start();
