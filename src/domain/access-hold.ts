@@ -20,12 +20,26 @@ export interface OpeningCheck {
   risks: Intersection[];
 }
 
-export function checkOpening(state: AccessState, doorId: string, now: number, holder?: { personId: string; zoneId: string }): OpeningCheck {
+/** The person a door is opened for, on their side of it and heading to the other. */
+export interface Holder {
+  personId: string;
+  fromZone: string;
+  toZone: string;
+}
+
+export function checkOpening(state: AccessState, doorId: string, now: number, holder?: Holder): OpeningCheck {
   const { site, pairs } = state.ctx;
-  const placed = holder ? collapseTo(state.possible, holder.personId, holder.zoneId, site) : state.possible;
+  const placed = holder ? collapseTo(state.possible, holder.personId, holder.fromZone, site) : state.possible;
   const before = settle(state, placed, now);
-  const after = settle(state, before, now, [doorId]);
+  // The holder is going through: from the street too, where the merge itself does not reach.
+  const going = holder ? addZone(before, holder.personId, holder.toZone) : before;
+  const after = settle(state, going, now, [doorId]);
   return { before, after, risks: newIntersections(before, after, pairs, site) };
+}
+
+function addZone(possible: PossibleZones, personId: string, zoneId: string): PossibleZones {
+  const zones = possible[personId] ?? [];
+  return zones.includes(zoneId) ? possible : { ...possible, [personId]: [...zones, zoneId].sort() };
 }
 
 /** "A.S. and B.T. could meet in Waiting room A" for every risk, one sentence. */

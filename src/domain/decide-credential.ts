@@ -103,7 +103,7 @@ function releaseWait(state: AccessState, m: Movement, now: number): { until?: nu
 
 function tryOpen(state: AccessState, ev: Presented, now: number, fromZone: string, toZone: string, credential: Credential, movement: Movement | undefined): Handled {
   const who = { personId: credential.personId, credentialId: credential.id, ...(movement ? { movementId: movement.id } : {}) };
-  const check = checkOpening(state, ev.doorId, now, { personId: credential.personId, zoneId: fromZone });
+  const check = checkOpening(state, ev.doorId, now, { personId: credential.personId, fromZone, toZone });
   if (check.risks.length > 0) {
     const text = meetingSentence(state, check.risks);
     return refuse(state, ev, now, 'held', 'KEEP_APART_HOLD', `Please wait: ${text}. Reception has been told.`, who, [

@@ -61,7 +61,7 @@ function release(state: AccessState, action: Extract<ReceptionAction, { doorId: 
   if (state.lockdown && !override) return deny(state, now, 'LOCKDOWN', 'The centre is in lockdown: only a manager override opens doors.', actors, door.id);
   const towards = action.towards ?? door.to;
   const fromZone = towards === door.to ? door.from : door.to;
-  const holder = action.personId ? { personId: action.personId, zoneId: fromZone } : undefined;
+  const holder = action.personId ? { personId: action.personId, fromZone, toZone: towards } : undefined;
   const check = checkOpening(state, door.id, now, holder);
   const text = meetingSentence(state, check.risks);
   const who = action.personId ? { personId: action.personId } : {};
