@@ -5,10 +5,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
-import { LoginThrottle } from './auth/throttle.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
+import { createServices } from './services/index.js';
 import { openStore, type Store } from './store/store.js';
 
 /** A long-running part of the daemon (broker, drivers, recorder, simulators). */
@@ -56,7 +56,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       await service.start();
       logger.info({ service: service.name }, 'service started');
     }
-    app = await buildApp({ ctx: { store, config, clock, throttle: new LoginThrottle(clock) }, logger });
+    const ctx = createServices({ store, config, clock, logger });
+    app = await buildApp({ ctx, logger });
     const url = await app.listen({ host: config.settings.http.host, port: config.settings.http.port });
     logger.info({ url }, 'contactd is listening');
     let stopped = false;

@@ -12,6 +12,8 @@ import { registerAuthHook } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
+import { bookingRoutes } from './routes/bookings.js';
+import { credentialRoutes } from './routes/credentials.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
@@ -59,7 +61,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, ...(options.extraRoutes ?? [])]) {
     await app.register(routes);
   }
   return app;

@@ -1,16 +1,8 @@
 /** What route plugins get: the store and services, decorated onto the fastify instance. */
-import type { Clock } from '../clock.js';
-import type { Config } from '../config/schema.js';
-import type { Store } from '../store/store.js';
-import type { LoginThrottle } from '../auth/throttle.js';
+import type { Services } from '../services/index.js';
 import type { User } from '../store/repos/users.js';
 
-export interface ApiContext {
-  store: Store;
-  config: Readonly<Config>;
-  clock: Clock;
-  throttle: LoginThrottle;
-}
+export type ApiContext = Services;
 
 declare module 'fastify' {
   interface FastifyInstance {

@@ -32,6 +32,14 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'GET /api/staff/:id/training': ['manager', 'admin'],
   'POST /api/staff/:id/training': ['manager', 'admin'],
 
+  'GET /api/bookings': FRONT_DESK,
+  'POST /api/bookings': ['reception', 'manager'],
+  'GET /api/bookings/:id': FRONT_DESK,
+  'POST /api/bookings/:id/cancel': ['reception', 'manager'],
+  'POST /api/bookings/:id/credentials': ['reception', 'manager'],
+  'POST /api/credentials/:id/revoke': ['reception', 'manager', 'safeguarding-lead'],
+  'POST /api/staff/:id/credentials': ['manager', 'admin'],
+
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
 

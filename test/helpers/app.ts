@@ -7,10 +7,10 @@ import { pino } from 'pino';
 import { buildApp } from '../../src/api/app.js';
 import { SESSION_COOKIE } from '../../src/api/auth-hook.js';
 import { hashPassword } from '../../src/auth/passwords.js';
-import { LoginThrottle } from '../../src/auth/throttle.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
 import type { Config } from '../../src/config/schema.js';
 import type { StaffRole } from '../../src/domain/model.js';
+import { createServices, type Services } from '../../src/services/index.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { testConfig } from './config.js';
 import { tempDir } from './tmp.js';
@@ -20,6 +20,7 @@ export const TEST_PASSWORD = 'correct horse battery staple';
 export interface TestApi {
   app: FastifyInstance;
   store: Store;
+  services: Services;
   clock: ManualClock;
   config: Readonly<Config>;
   close(): Promise<void>;
@@ -30,13 +31,13 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
   const config = opts.config ?? testConfig(tempDir());
   const store = openStore(config.settings.dataDir, clock);
   store.site.sync(config.site);
-  const app = await buildApp({
-    ctx: { store, config, clock: clock as Clock, throttle: new LoginThrottle(clock) },
-    logger: pino({ level: 'silent' }),
-  });
+  const logger = pino({ level: 'silent' });
+  const services = createServices({ store, config, clock: clock as Clock, logger });
+  const app = await buildApp({ ctx: services, logger });
   return {
     app,
     store,
+    services,
     clock,
     config,
     async close() {

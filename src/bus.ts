@@ -1,0 +1,38 @@
+/**
+ * The in-process event bus between the daemon's parts (zigbee2mqtt's eventBus idea):
+ * typed events, listeners removed by the function `on` returns. A throwing listener is
+ * logged by the emitter's caller and never stops the others.
+ */
+import { EventEmitter } from 'node:events';
+
+export interface BusEvents {
+  /** Bookings, movements or credentials changed: the access engine reloads its working set. */
+  'bookings-changed': { bookingId: string; reason: string };
+  'credentials-changed': { credentialId: string; reason: string };
+}
+
+export class EventBus {
+  private readonly emitter = new EventEmitter({ captureRejections: false });
+  private readonly onListenerError: (err: unknown, event: string) => void;
+
+  constructor(onListenerError: (err: unknown, event: string) => void = () => undefined) {
+    this.emitter.setMaxListeners(100);
+    this.onListenerError = onListenerError;
+  }
+
+  on<K extends keyof BusEvents>(event: K, listener: (payload: BusEvents[K]) => void): () => void {
+    const wrapped = (payload: BusEvents[K]) => {
+      try {
+        listener(payload);
+      } catch (err) {
+        this.onListenerError(err, event);
+      }
+    };
+    this.emitter.on(event, wrapped);
+    return () => this.emitter.off(event, wrapped);
+  }
+
+  emit<K extends keyof BusEvents>(event: K, payload: BusEvents[K]): void {
+    this.emitter.emit(event, payload);
+  }
+}

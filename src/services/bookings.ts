@@ -1,0 +1,191 @@
+/**
+ * Bookings: checks, plans and stores a visit, or refuses it with reasons and the
+ * nearest safe start. The rules and the plan are the pure domain's; this service only
+ * gathers what they need from the store, persists the result, and audits it.
+ */
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { assessBooking } from '../domain/assess-booking.js';
+import { storedCredentialValue } from '../domain/credentials.js';
+import { formatLocalTime, localDate } from '../domain/local-time.js';
+import type { Booking, Credential, CredentialKind, Movement, Participant, ServiceType } from '../domain/model.js';
+import type { SiteIndex } from '../domain/site-index.js';
+import { keepApartPairsOf } from '../domain/stagger.js';
+import { ContactdError, ErrorCodes } from '../errors.js';
+import type { EventBus } from '../bus.js';
+import type { Store } from '../store/store.js';
+import type { StoredBooking } from '../store/repos/bookings.js';
+
+export interface NewBooking {
+  caseId: string;
+  roomId: string;
+  serviceType: ServiceType;
+  start: number;
+  end: number;
+  participants: Participant[];
+  supervisorId?: string;
+}
+
+export interface BookingView extends StoredBooking {
+  movements: Movement[];
+}
+
+export function bookingService(deps: { store: Store; config: Readonly<Config>; site: SiteIndex; clock: Clock; bus: EventBus }) {
+  const { store, config, site, clock, bus } = deps;
+  const tz = site.timezone;
+
+  const mustExist = (input: NewBooking) => {
+    const caseRecord = store.cases.get(input.caseId);
+    if (!caseRecord) throw new ContactdError(ErrorCodes.VALIDATION_FAILED, `no case ${input.caseId}`);
+    const ids = [...input.participants.map((p) => p.personId), ...(input.supervisorId ? [input.supervisorId] : [])];
+    const found = new Map(store.people.getMany(ids).map((p) => [p.id, p]));
+    for (const id of ids) if (!found.has(id)) throw new ContactdError(ErrorCodes.VALIDATION_FAILED, `no person ${id}`);
+    if (input.supervisorId && found.get(input.supervisorId)!.kind !== 'staff') {
+      throw new ContactdError(ErrorCodes.VALIDATION_FAILED, 'the supervisor must be a member of staff');
+    }
+    if (new Set(input.participants.map((p) => p.personId)).size !== input.participants.length) {
+      throw new ContactdError(ErrorCodes.VALIDATION_FAILED, 'a person is listed twice');
+    }
+    return caseRecord;
+  };
+
+  return {
+    create(input: NewBooking, actor: string): BookingView {
+      const caseRecord = mustExist(input);
+      const booking: Booking = { id: store.bookings.newId(), status: 'booked', ...input };
+      const date = localDate(input.start, tz);
+      const others = store.bookings.listByDate(date);
+      const otherMovements = others.flatMap((b) => store.bookings.movements(b.id));
+      const caseIds = [...new Set([...others.map((b) => b.caseId), caseRecord.id])];
+      const cases = caseIds.map((id) => store.cases.get(id)!).filter(Boolean);
+      const pairs = [...keepApartPairsOf([...others, booking], cases), ...store.cases.allKeepApart()];
+      const assessment = assessBooking(
+        {
+          booking,
+          caseRecord,
+          supervisorTraining: input.supervisorId ? store.training.forStaff(input.supervisorId) : [],
+          site,
+          planning: config.settings.planning,
+          otherBookings: others,
+          otherMovements,
+          pairs,
+        },
+        clock.now(),
+      );
+      if (!assessment.ok) {
+        const named = nameIds(store, assessment.conflicts.flatMap((c) => [c.a, c.b]));
+        assessment.refusals = assessment.refusals.map((r) => ({ ...r, reason: named(r.reason) }));
+        assessment.conflicts = assessment.conflicts.map((c) => ({ ...c, reason: named(c.reason) }));
+        store.audit.append({
+          actor,
+          action: 'booking.refused',
+          subject: `case:${caseRecord.id}`,
+          details: { codes: assessment.refusals.map((r) => r.code), start: input.start, roomId: input.roomId },
+        });
+        const proposed = assessment.proposedStart;
+        const message =
+          assessment.refusals.map((r) => r.reason).join(' ') +
+          (proposed === undefined ? '' : ` The nearest safe start is ${formatLocalTime(proposed, tz)}.`);
+        throw new ContactdError(ErrorCodes.BOOKING_REFUSED, message, {
+          refusals: assessment.refusals,
+          conflicts: assessment.conflicts,
+          ...(proposed === undefined ? {} : { proposedStart: proposed, proposedStartLocal: formatLocalTime(proposed, tz) }),
+        });
+      }
+      const stored = store.db.transaction(() => {
+        const created = store.bookings.create({ ...booking, localDate: date }, assessment.plan.movements);
+        store.audit.append({
+          actor,
+          action: 'booking.create',
+          subject: `booking:${booking.id}`,
+          details: { caseId: booking.caseId, roomId: booking.roomId, start: booking.start, end: booking.end, movements: assessment.plan.movements.length },
+        });
+        return created;
+      })();
+      bus.emit('bookings-changed', { bookingId: booking.id, reason: 'created' });
+      return { ...stored, movements: store.bookings.movements(booking.id) };
+    },
+
+    get(id: string): BookingView {
+      const booking = store.bookings.get(id);
+      if (!booking) throw new ContactdError(ErrorCodes.NOT_FOUND, `no booking ${id}`);
+      return { ...booking, movements: store.bookings.movements(id) };
+    },
+
+    listByDate(date: string): BookingView[] {
+      return store.bookings.listByDate(date).map((b) => ({ ...b, movements: store.bookings.movements(b.id) }));
+    },
+
+    /** Cancels the visit and revokes its visitor credentials at once. */
+    cancel(id: string, reason: string, actor: string): BookingView {
+      const booking = this.get(id);
+      if (booking.status === 'cancelled') return booking;
+      store.db.transaction(() => {
+        store.bookings.cancel(id);
+        for (const c of store.credentials.forBooking(id)) if (c.revokedAt === undefined) store.credentials.revoke(c.id);
+        store.audit.append({ actor, action: 'booking.cancel', subject: `booking:${id}`, details: { reason } });
+      })();
+      bus.emit('bookings-changed', { bookingId: id, reason: 'cancelled' });
+      return this.get(id);
+    },
+
+    /** Registers a visitor's card, PIN or QR payload for one booking's movements. */
+    issueVisitorCredential(bookingId: string, input: { personId: string; kind: CredentialKind; value: string }, actor: string): Credential {
+      const booking = this.get(bookingId);
+      if (booking.status !== 'booked') throw new ContactdError(ErrorCodes.CONFLICT, 'the booking is cancelled');
+      if (!booking.participants.some((p) => p.personId === input.personId)) {
+        throw new ContactdError(ErrorCodes.VALIDATION_FAILED, 'that person is not a participant of this booking');
+      }
+      const value = storedCredentialValue(input.kind, input.value);
+      if (store.credentials.findActiveByValue(input.kind, value)) {
+        throw new ContactdError(ErrorCodes.CONFLICT, `that ${input.kind} is already in use; revoke the old credential first`);
+      }
+      const credential = store.db.transaction(() => {
+        const c = store.credentials.issue({ personId: input.personId, kind: input.kind, value, bookingId });
+        store.audit.append({ actor, action: 'credential.issue', subject: `credential:${c.id}`, details: { bookingId, personId: input.personId, kind: input.kind } });
+        return c;
+      })();
+      bus.emit('credentials-changed', { credentialId: credential.id, reason: 'issued' });
+      return redact(credential);
+    },
+
+    issueStaffCredential(staffId: string, input: { kind: CredentialKind; value: string; schedule?: Credential['schedule'] }, actor: string): Credential {
+      const person = store.people.get(staffId);
+      if (!person || person.kind !== 'staff') throw new ContactdError(ErrorCodes.NOT_FOUND, `no staff member ${staffId}`);
+      const value = storedCredentialValue(input.kind, input.value);
+      if (store.credentials.findActiveByValue(input.kind, value)) throw new ContactdError(ErrorCodes.CONFLICT, `that ${input.kind} is already in use`);
+      const credential = store.db.transaction(() => {
+        const c = store.credentials.issue({ personId: staffId, kind: input.kind, value, ...(input.schedule ? { schedule: input.schedule } : {}) });
+        store.audit.append({ actor, action: 'credential.issue', subject: `credential:${c.id}`, details: { staffId, kind: input.kind } });
+        return c;
+      })();
+      bus.emit('credentials-changed', { credentialId: credential.id, reason: 'issued' });
+      return redact(credential);
+    },
+
+    revokeCredential(id: string, reason: string, actor: string): Credential {
+      const existing = store.credentials.get(id);
+      if (!existing) throw new ContactdError(ErrorCodes.NOT_FOUND, `no credential ${id}`);
+      const revoked = store.db.transaction(() => {
+        const c = store.credentials.revoke(id)!;
+        store.audit.append({ actor, action: 'credential.revoke', subject: `credential:${id}`, details: { reason } });
+        return c;
+      })();
+      bus.emit('credentials-changed', { credentialId: id, reason: 'revoked' });
+      return redact(revoked);
+    },
+  };
+}
+
+/** The domain names people by id; the person booking reads names. */
+function nameIds(store: Store, ids: readonly string[]): (text: string) => string {
+  const people = store.people.getMany([...new Set(ids)]);
+  return (text) => people.reduce((t, p) => t.split(p.id).join(p.fullName), text);
+}
+
+/** PIN and QR hashes never leave the daemon. */
+function redact(c: Credential): Credential {
+  return c.kind === 'card' ? c : { ...c, value: '[hashed]' };
+}
+
+export type BookingService = ReturnType<typeof bookingService>;

@@ -1,0 +1,26 @@
+/** The daemon's services, built once from the store and the config and shared by the API and drivers. */
+import type { Logger } from 'pino';
+import { LoginThrottle } from '../auth/throttle.js';
+import { EventBus } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import { indexSite } from '../domain/site-index.js';
+import type { Store } from '../store/store.js';
+import { bookingService } from './bookings.js';
+
+export function createServices(deps: { store: Store; config: Readonly<Config>; clock: Clock; logger: Logger }) {
+  const { store, config, clock, logger } = deps;
+  const site = indexSite(config.site);
+  const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+  return {
+    store,
+    config,
+    clock,
+    site,
+    bus,
+    throttle: new LoginThrottle(clock),
+    bookings: bookingService({ store, config, site, clock, bus }),
+  };
+}
+
+export type Services = ReturnType<typeof createServices>;
