@@ -42,10 +42,15 @@ function addZone(possible: PossibleZones, personId: string, zoneId: string): Pos
   return zones.includes(zoneId) ? possible : { ...possible, [personId]: [...zones, zoneId].sort() };
 }
 
-/** "A.S. and B.T. could meet in Waiting room A" for every risk, one sentence. */
+/** "A.S. and B.T. could meet in Corridor or Waiting room A", one clause per pair. */
 export function meetingSentence(state: AccessState, risks: readonly Intersection[]): string {
-  const parts = risks.map((r) => `${label(state, r.pair.a)} and ${label(state, r.pair.b)} could meet in ${state.ctx.site.zoneName(r.zoneId)}`);
-  return [...new Set(parts)].join('; ');
+  const byPair = new Map<string, string[]>();
+  for (const r of risks) {
+    const key = `${label(state, r.pair.a)} and ${label(state, r.pair.b)}`;
+    const where = state.ctx.site.zoneName(r.zoneId);
+    byPair.set(key, [...new Set([...(byPair.get(key) ?? []), where])]);
+  }
+  return [...byPair].map(([who, where]) => `${who} could meet in ${where.join(' or ')}`).join('; ');
 }
 
 /** Unlock a door: the command, the door state, the pending passage and the merged zones. */
