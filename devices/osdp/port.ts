@@ -1,0 +1,148 @@
+/**
+ * The physical port, injected: the CP and the simulator talk to a SerialPortLike, made by
+ * a PortFactory. Production uses `serialport`; tests and the in-process demo use an
+ * in-memory pair that carries the same bytes.
+ */
+import { SerialPort } from 'serialport';
+import { OsdpError, OsdpErrorCodes } from './errors.js';
+
+export interface PortEvents {
+  data: (chunk: Uint8Array) => void;
+  /** Fired once when the port goes away (closed by us, unplugged, or failed). */
+  close: (reason?: Error) => void;
+}
+
+export interface SerialPortLike {
+  write(data: Uint8Array): void;
+  on<E extends keyof PortEvents>(event: E, listener: PortEvents[E]): void;
+  off<E extends keyof PortEvents>(event: E, listener: PortEvents[E]): void;
+  close(): Promise<void>;
+}
+
+export interface PortRequest {
+  busId: string;
+  path: string;
+  baudRate: number;
+  /** PD addresses configured on this bus (the in-process simulator starts one PD per address). */
+  addresses: number[];
+}
+
+/** Opens a port; resolves once it is open, rejects with OsdpError PORT_OPEN_FAILED. */
+export type PortFactory = (request: PortRequest) => Promise<SerialPortLike>;
+
+type Listener = (arg?: never) => void;
+
+/** A minimal listener registry shared by the port implementations. */
+class Listeners {
+  private readonly data = new Set<(chunk: Uint8Array) => void>();
+  private readonly close = new Set<(reason?: Error) => void>();
+  on(event: 'data' | 'close', l: Listener): void {
+    (event === 'data' ? this.data : this.close).add(l as never);
+  }
+  off(event: 'data' | 'close', l: Listener): void {
+    (event === 'data' ? this.data : this.close).delete(l as never);
+  }
+  emitData(chunk: Uint8Array): void {
+    for (const l of [...this.data]) l(chunk);
+  }
+  emitClose(reason?: Error): void {
+    for (const l of [...this.close]) l(reason);
+    this.close.clear();
+  }
+}
+
+/** Opens a real serial port with `serialport` (8N1, no flow control, per OSDP section 5.1). */
+export const serialPortFactory: PortFactory = (request) =>
+  new Promise((resolve, reject) => {
+    const port = new SerialPort({ path: request.path, baudRate: request.baudRate, autoOpen: false });
+    port.open((err) => {
+      if (err) {
+        reject(new OsdpError(OsdpErrorCodes.PORT_OPEN_FAILED, `cannot open ${request.path}: ${err.message}`));
+        return;
+      }
+      resolve(wrapSerialPort(port));
+    });
+  });
+
+function wrapSerialPort(port: SerialPort): SerialPortLike {
+  const listeners = new Listeners();
+  let closed = false;
+  const finish = (reason?: Error) => {
+    if (closed) return;
+    closed = true;
+    listeners.emitClose(reason);
+  };
+  port.on('data', (chunk: Buffer) => listeners.emitData(chunk));
+  port.on('close', (err?: Error) => finish(err ?? undefined));
+  port.on('error', (err: Error) => {
+    finish(err);
+    if (port.isOpen) port.close(() => undefined);
+  });
+  return {
+    write: (data) => {
+      if (!closed) port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    },
+    on: (event: keyof PortEvents, l: Listener) => listeners.on(event, l),
+    off: (event: keyof PortEvents, l: Listener) => listeners.off(event, l),
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (!port.isOpen) {
+          finish();
+          resolve();
+          return;
+        }
+        port.close(() => {
+          finish();
+          resolve();
+        });
+      }),
+  } as SerialPortLike;
+}
+
+export interface MemoryPort extends SerialPortLike {
+  /** Simulates the adapter disappearing: both ends see 'close'. */
+  unplug(reason?: string): void;
+  readonly closed: boolean;
+}
+
+/** Two connected in-memory ends: bytes written to one arrive (asynchronously) at the other. */
+export function createMemoryPortPair(): [MemoryPort, MemoryPort] {
+  const a = new MemoryEnd();
+  const b = new MemoryEnd();
+  a.peer = b;
+  b.peer = a;
+  return [a, b];
+}
+
+class MemoryEnd implements MemoryPort {
+  peer?: MemoryEnd;
+  private readonly listeners = new Listeners();
+  closed = false;
+
+  write(data: Uint8Array): void {
+    if (this.closed) return;
+    const copy = Uint8Array.from(data);
+    const peer = this.peer;
+    setImmediate(() => {
+      if (peer && !peer.closed) peer.listeners.emitData(copy);
+    });
+  }
+  on<E extends keyof PortEvents>(event: E, l: PortEvents[E]): void {
+    this.listeners.on(event, l as Listener);
+  }
+  off<E extends keyof PortEvents>(event: E, l: PortEvents[E]): void {
+    this.listeners.off(event, l as Listener);
+  }
+  async close(): Promise<void> {
+    this.end();
+  }
+  unplug(reason = 'unplugged'): void {
+    this.end(new OsdpError(OsdpErrorCodes.PORT_CLOSED, reason));
+    this.peer?.end(new OsdpError(OsdpErrorCodes.PORT_CLOSED, reason));
+  }
+  private end(reason?: Error): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.listeners.emitClose(reason);
+  }
+}
