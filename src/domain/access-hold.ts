@@ -2,11 +2,11 @@
  * The keep-apart hold (DESIGN.md "Things that are easy to get wrong"): before any door
  * is opened (grant, reception release, override, request to exit), merge the possible
  * zones across it as if it were already open; if that merge lets a keep-apart pair share
- * a tracked zone that they could not share before, the door is held.
+ * a tracked zone joined by this opening, the door is held.
  */
 import type { Effect } from './access-types.js';
-import { label, nextCommandId, setDoor, settle, type AccessState, type PendingPassage } from './access-state.js';
-import { collapseTo, newIntersections, type Intersection, type PossibleZones } from './occupancy.js';
+import { label, nextCommandId, openDoors, setDoor, settle, type AccessState, type PendingPassage } from './access-state.js';
+import { collapseTo, intersections, type Intersection, type PossibleZones } from './occupancy.js';
 
 /** How long a door command stays valid on the wire (late or replayed delivery is dropped). */
 export const COMMAND_TTL_MS = 3_000;
@@ -16,7 +16,12 @@ export interface OpeningCheck {
   before: PossibleZones;
   /** Possible zones once the door is open. */
   after: PossibleZones;
-  /** Pairs that could newly meet, and where. */
+  /**
+   * Pairs that could meet, and where, in the zones this opening joins (the door's two
+   * zones and everything already open to them). An intersection that was there before
+   * counts too: the possible sets cannot tell whether this opening is the one that lets
+   * the pair meet, so the door waits for reception to clear it from the cameras.
+   */
   risks: Intersection[];
 }
 
@@ -34,7 +39,26 @@ export function checkOpening(state: AccessState, doorId: string, now: number, ho
   // The holder is going through: from the street too, where the merge itself does not reach.
   const going = holder ? addZone(before, holder.personId, holder.toZone) : before;
   const after = settle(state, going, now, [doorId]);
-  return { before, after, risks: newIntersections(before, after, pairs, site) };
+  const joined = joinedZones(state, doorId, now);
+  return { before, after, risks: intersections(after, pairs, site).filter((i) => joined.has(i.zoneId)) };
+}
+
+/** The door's two zones and every zone already joined to them through open doors. */
+export function joinedZones(state: AccessState, doorId: string, now: number): Set<string> {
+  const door = state.ctx.site.doors.get(doorId);
+  const doors = openDoors(state, now, [doorId]);
+  const zones = new Set(door ? [door.from, door.to] : []);
+  for (let changed = true; changed; ) {
+    changed = false;
+    for (const d of doors) {
+      const [x, y] = [zones.has(d.from), zones.has(d.to)];
+      if (x !== y) {
+        zones.add(x ? d.to : d.from);
+        changed = true;
+      }
+    }
+  }
+  return zones;
 }
 
 function addZone(possible: PossibleZones, personId: string, zoneId: string): PossibleZones {
