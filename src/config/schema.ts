@@ -57,6 +57,21 @@ export const DoorController = Type.Union([
       address: Type.Integer({ minimum: 0, maximum: 126 }),
       output: Type.Integer({ minimum: 0, maximum: 255, default: 0, description: 'OUT number driving the lock relay' }),
       doorContactInput: Type.Integer({ minimum: 0, maximum: 255, default: 0 }),
+      secure: Type.Optional(
+        Type.Object(
+          {
+            mode: Type.Union([Type.Literal('off'), Type.Literal('required'), Type.Literal('install')], {
+              default: 'off',
+              description:
+                "OSDP secure channel: 'required' refuses a PD that will not go secure; 'install' may use the default key SCBK-D once to install this PD's SCBK (then switch to 'required')",
+            }),
+            scbkEnv: Type.Optional(
+              Type.String({ description: "environment variable holding this PD's 16-byte SCBK as 32 hex digits; without it the key is derived from settings.serial.masterKeyEnv" }),
+            ),
+          },
+          { additionalProperties: false },
+        ),
+      ),
     },
     { additionalProperties: false, description: 'an OSDP reader/IO board on a serial bus' },
   ),
@@ -196,6 +211,9 @@ export const Settings = Type.Object(
             { additionalProperties: false },
           ),
           { default: [] },
+        ),
+        masterKeyEnv: Type.Optional(
+          Type.String({ description: 'environment variable holding the OSDP secure channel master key (32 hex digits); each PD SCBK is derived from it' }),
         ),
       },
       { additionalProperties: false, default: {} },
