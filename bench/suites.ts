@@ -1,4 +1,5 @@
 /** Every benchmark suite, in the order they run. Add a line per suite. */
 import type { BenchSuite } from './suite.js';
+import { mqttSuite } from './mqtt.js';
 
-export const suites: BenchSuite[] = [];
+export const suites: BenchSuite[] = [mqttSuite];

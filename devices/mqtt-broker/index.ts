@@ -5,6 +5,7 @@ export {
   daemonAvailability,
   reconnectDelay,
   redactUrl,
+  noDelay,
   type BrokerTlsOptions,
   type ConnectBrokerOptions,
 } from './connect.js';

@@ -26,6 +26,8 @@ export interface CredentialEntry {
 export interface SyncResult {
   added: number;
   deleted: number;
+  /** True when nothing was sent yet: a user-list reconciliation or a lockdown is in progress; sent when it ends. */
+  deferred: boolean;
   rejected: { uid: string; reason: string }[];
 }
 
@@ -71,8 +73,9 @@ export class CredentialSync {
     }
     for (const r of rejected) this.o.log.warn({ uid: r.uid, reason: r.reason }, 'credential not pushed to esp-rfid');
     this.desired = next;
-    const { added, deleted } = this.listing || this.suspended ? { added: 0, deleted: 0 } : this.flush();
-    return { added, deleted, rejected };
+    const deferred = this.listing !== undefined || this.suspended;
+    const { added, deleted } = deferred ? { added: 0, deleted: 0 } : this.flush();
+    return { added, deleted, deferred, rejected };
   }
 
   /** Asks the device for its user list; the difference is sent once the listing goes quiet. */
@@ -103,6 +106,9 @@ export class CredentialSync {
   /** Lockdown: wipe every pushed credential so nobody opens the door locally; resume re-pushes. */
   suspend(): void {
     this.suspended = true;
+    // A listing running now would describe the table before the wipe.
+    this.listing?.cancelQuiet();
+    this.listing = undefined;
     this.o.send(JSON.stringify({ cmd: espRfidDev.commands.deleteAllUsers, doorip: this.o.doorip }));
     this.acksPending++;
     this.believed.clear();

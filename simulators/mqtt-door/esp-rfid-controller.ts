@@ -8,6 +8,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../../src/clock.js';
+import { noDelay } from '../../devices/mqtt-broker/connect.js';
 import { Relay } from './relay.js';
 
 export interface EspRfidControllerOptions {
@@ -67,6 +68,7 @@ export class EspRfidController {
     const client = mqtt.connect(this.o.url, { clientId: `esp-rfid-${this.o.hostname ?? this.o.ip}`, clean: true, protocolVersion: 4, reconnectPeriod: 200 });
     this.client = client;
     client.on('connect', () => {
+      noDelay(client);
       client.subscribe(`${this.o.topic}/cmd`, { qos: 2 });
       this.send({ type: 'boot', time: this.unixNow(), uptime: '0', ip: this.o.ip, hostname: this.hostname });
     });

@@ -11,6 +11,7 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import * as own from '../../devices/mqtt-door/dialects/own-v1.js';
 import { payloadCodec } from '../../devices/mqtt-door/payload.js';
 import { RecentIds } from '../../devices/mqtt-door/rejections.js';
+import { noDelay } from '../../devices/mqtt-broker/connect.js';
 import { Relay } from './relay.js';
 
 export interface OwnControllerOptions {
@@ -149,6 +150,7 @@ export class OwnDialectController {
   private onConnect(): void {
     const c = this.client;
     if (!c) return;
+    noDelay(c);
     c.publish(`${this.base}/availability`, JSON.stringify({ v: 1, online: true, firmware: 'contactd-sim 1' }), { qos: 1, retain: true });
     for (const doorId of this.doors.keys()) this.publishState(doorId);
     c.subscribe(`${this.base}/cmd`, { qos: 1 });
