@@ -251,11 +251,7 @@ export class PdLink {
         try {
           this.handshakeStep = hs.onClientCryptogram(reply, frame.securityBlock);
         } catch (e) {
-          if (this.config.secure?.mode === 'install' && hs.keySelector === KEY_SCBK) {
-            this.log.warn({ address: this.address }, 'osdp: SCBK rejected; install mode: trying the default key SCBK-D');
-            this.startSecureChannel(KEY_SCBK_D);
-            return;
-          }
+          if (this.tryInstallKey()) return;
           throw e;
         }
         this.phase = 'sc-scrypt';
@@ -281,6 +277,17 @@ export class PdLink {
     }
   }
 
+  /**
+   * Install mode only (explicitly configured): the PD does not know our SCBK yet, so
+   * try the well-known SCBK-D once; osdp_KEYSET then installs the real SCBK.
+   */
+  private tryInstallKey(): boolean {
+    if (this.config.secure?.mode !== 'install' || this.handshake?.keySelector !== KEY_SCBK) return false;
+    this.log.warn({ address: this.address }, 'osdp: SCBK not accepted; install mode: trying the default key SCBK-D');
+    this.startSecureChannel(KEY_SCBK_D);
+    return true;
+  }
+
   /** osdp_SCRYPT is sent as this PD's next command (a special case of choose()). */
   private startSecureChannel(keySelector: number): void {
     if (!this.config.secure || this.config.secure.mode === 'off') {
@@ -295,6 +302,7 @@ export class PdLink {
     this.stats.naks++;
     this.log.warn({ address: this.address, command: flight.kind, reason: nakReasonName(reason) }, 'osdp: PD answered NAK');
     flight.item?.onDone?.(false, `NAK: ${nakReasonName(reason)}`);
+    if (this.phase === 'sc-chlng' && this.tryInstallKey()) return;
     if (this.phase === 'sc-chlng' || this.phase === 'sc-scrypt' || this.phase === 'sc-keyset') {
       this.onHandshakeFailure(`NAK to secure channel setup: ${nakReasonName(reason)}`, now);
     } else if (reason === NakReason.SEQUENCE || reason === NakReason.SECURITY_CONDITION || reason === NakReason.CHECK) {

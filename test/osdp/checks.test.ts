@@ -10,6 +10,14 @@ describe('OSDP check characters (SIA OSDP v2.2 Annex E)', () => {
     expect(crc).toBe(0x66c0);
   });
 
+  it('CRC-16 of the Annex E broadcast osdp_COMSET packet is sent 6E 38', () => {
+    expect(crc16(hex('53 7F 0D 00 04 6E 00 80 25 00 00'))).toBe(0x386e);
+  });
+
+  it('checksum of the Annex E broadcast osdp_COMSET packet is 0x0F', () => {
+    expect(checksum8(hex('53 7F 0C 00 00 6E 00 80 25 00 00'))).toBe(0x0f);
+  });
+
   it('checksum of the Annex E osdp_ID packet is 0x44', () => {
     expect(checksum8(hex('53 00 08 00 00 61 00'))).toBe(0x44);
   });
