@@ -4,11 +4,17 @@
  * logged by the emitter's caller and never stops the others.
  */
 import { EventEmitter } from 'node:events';
+import type { Decision, Effect } from './domain/access-types.js';
 
 export interface BusEvents {
   /** Bookings, movements or credentials changed: the access engine reloads its working set. */
   'bookings-changed': { bookingId: string; reason: string };
   'credentials-changed': { credentialId: string; reason: string };
+  /** Every access decision, as made (the dashboard's live feed). */
+  'access-decision': { decision: Decision };
+  'access-alert': Extract<Effect, { type: 'alert' }> & { at: number };
+  'reception-notice': Extract<Effect, { type: 'notify-reception' }> & { at: number };
+  'occupancy': { personId: string; zones: readonly string[]; at: number };
 }
 
 export class EventBus {

@@ -8,7 +8,8 @@ import { buildApp } from './api/app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
-import { createServices } from './services/index.js';
+import { doorHardware, type DoorHardware } from './services/devices.js';
+import { createServices, type Services } from './services/index.js';
 import { openStore, type Store } from './store/store.js';
 
 /** A long-running part of the daemon (broker, drivers, recorder, simulators). */
@@ -27,6 +28,8 @@ export interface DaemonOptions {
 
 export interface RunningDaemon {
   app: FastifyInstance;
+  services: Services;
+  hardware: DoorHardware;
   store: Store;
   logger: Logger;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:8080 */
@@ -41,6 +44,8 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   const store = openStore(config.settings.dataDir, clock);
   const services: Service[] = [];
   let app: FastifyInstance | undefined;
+  let ctx: Services | undefined;
+  let hardware: DoorHardware | undefined;
   try {
     const site = store.site.sync(config.site);
     store.audit.append({
@@ -52,17 +57,22 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     logger.info({ file: options.configFile, site: config.site.id, dataDir: config.settings.dataDir }, 'configuration loaded');
     if (store.users.count() === 0) announceFirstAdmin(logger, options.configFile);
 
+    ctx = createServices({ store, config, clock, logger });
+    const access = ctx.access;
+    hardware = doorHardware(ctx, logger);
+    services.push({ name: 'access-engine', start: async () => access.start(), stop: async () => access.stop() }, ...hardware.services);
     for (const service of services) {
       await service.start();
       logger.info({ service: service.name }, 'service started');
     }
-    const ctx = createServices({ store, config, clock, logger });
     app = await buildApp({ ctx, logger });
     const url = await app.listen({ host: config.settings.http.host, port: config.settings.http.port });
     logger.info({ url }, 'contactd is listening');
     let stopped = false;
     return {
       app,
+      services: ctx,
+      hardware,
       store,
       logger,
       url,

@@ -14,6 +14,7 @@ import { handleError } from './errors.js';
 import { auditRoutes } from './routes/audit.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { credentialRoutes } from './routes/credentials.js';
+import { doorRoutes } from './routes/doors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
@@ -61,7 +62,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, ...(options.extraRoutes ?? [])]) {
     await app.register(routes);
   }
   return app;

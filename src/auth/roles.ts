@@ -40,6 +40,13 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'POST /api/credentials/:id/revoke': ['reception', 'manager', 'safeguarding-lead'],
   'POST /api/staff/:id/credentials': ['manager', 'admin'],
 
+  'GET /api/doors': FRONT_DESK,
+  'GET /api/occupancy': FRONT_DESK,
+  'POST /api/doors/:id/release': FRONT_DESK,
+  'POST /api/doors/:id/override': ['reception', 'manager', 'safeguarding-lead'],
+  'POST /api/whereabouts': FRONT_DESK,
+  'GET /api/decisions': FRONT_DESK,
+
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
 

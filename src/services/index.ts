@@ -6,13 +6,16 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { indexSite } from '../domain/site-index.js';
 import type { Store } from '../store/store.js';
+import { accessEngine } from './access-engine.js';
 import { bookingService } from './bookings.js';
 
 export function createServices(deps: { store: Store; config: Readonly<Config>; clock: Clock; logger: Logger }) {
   const { store, config, clock, logger } = deps;
   const site = indexSite(config.site);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
+  const access = accessEngine({ store, config, site, clock, bus, logger });
   return {
+    access,
     store,
     config,
     clock,

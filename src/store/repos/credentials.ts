@@ -47,6 +47,10 @@ export function credentialsRepo(db: Db, now: () => number) {
     active(): Credential[] {
       return (db.prepare('SELECT * FROM credentials WHERE revoked_at IS NULL').all() as Row[]).map(toCredential);
     },
+    /** Active credentials plus those revoked since `since`, so a revoked card is told apart from an unknown one. */
+    workingSet(since: number): Credential[] {
+      return (db.prepare('SELECT * FROM credentials WHERE revoked_at IS NULL OR revoked_at > ?').all(since) as Row[]).map(toCredential);
+    },
     forBooking(bookingId: string): Credential[] {
       return (db.prepare('SELECT * FROM credentials WHERE booking_id = ? ORDER BY issued_at').all(bookingId) as Row[]).map(toCredential);
     },

@@ -1,0 +1,171 @@
+/**
+ * The access engine: feeds every device event and reception action through the pure
+ * access decision, then carries out its effects. Door commands go out first (the
+ * decision path touches no disk before the unlock is sent); the decision record, the
+ * audit entry and the live updates follow. The working set (credentials, the day's
+ * movements, keep-apart pairs, staff) is reloaded when bookings or credentials change.
+ */
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { Config } from '../config/schema.js';
+import type { AccessInput, Decision, Effect } from '../domain/access-types.js';
+import { createAccessState, withContext, type AccessContext, type AccessState } from '../domain/access-state.js';
+import { decide } from '../domain/decide.js';
+import type { DeviceEvent, DoorCommand, DoorDriver } from '../domain/device-events.js';
+import type { StaffRole } from '../domain/model.js';
+import type { SiteIndex } from '../domain/site-index.js';
+import { keepApartPairsOf } from '../domain/stagger.js';
+import type { Store } from '../store/store.js';
+
+const HOUR = 3_600_000;
+/** Movements loaded around now: a day's plan with margin on both sides. */
+const LOOKBEHIND_MS = 14 * HOUR;
+const LOOKAHEAD_MS = 24 * HOUR;
+/** Reload the working set this often even without changes, so the window slides. */
+const RELOAD_EVERY_MS = 10 * 60_000;
+
+export interface AccessEngineDeps {
+  store: Store;
+  config: Readonly<Config>;
+  site: SiteIndex;
+  clock: Clock;
+  bus: EventBus;
+  logger: Logger;
+}
+
+export interface AccessOutcome {
+  decision: Decision;
+  effects: Effect[];
+}
+
+export function accessEngine(deps: AccessEngineDeps) {
+  const { store, config, site, clock, bus } = deps;
+  const log = deps.logger.child({ component: 'access' });
+  const drivers: DoorDriver[] = [];
+  /** Which drivers serve each door, by the kind of controller its readers use. */
+  const driversByDoor = new Map<string, DoorDriver[]>();
+  const unsubscribe: (() => void)[] = [];
+  let cancelReload: (() => void) | undefined;
+
+  const loadContext = (): AccessContext => {
+    const now = clock.now();
+    const bookings = store.bookings.listOverlapping(now - LOOKBEHIND_MS, now + LOOKAHEAD_MS);
+    const cases = [...new Set(bookings.map((b) => b.caseId))].map((id) => store.cases.get(id)).filter((c) => c !== undefined);
+    const people = store.people.list();
+    const staff: Record<string, StaffRole[]> = {};
+    for (const p of people) if (p.kind === 'staff') staff[p.id] = [];
+    // Signed-in users act as staff: by their person record when linked, else by `user:<id>`.
+    const initials: Record<string, string> = Object.fromEntries(people.map((p) => [p.id, p.initials]));
+    for (const u of store.users.list()) {
+      if (u.disabled) continue;
+      const key = u.personId ?? `user:${u.id}`;
+      (staff[key] ??= []).push(u.role);
+      initials[key] ??= u.username;
+    }
+    return {
+      site,
+      planning: config.settings.planning,
+      credentials: store.credentials.workingSet(now - 24 * HOUR),
+      movements: store.bookings.movementsBetween(now - LOOKBEHIND_MS, now + LOOKAHEAD_MS),
+      pairs: [...keepApartPairsOf(bookings, cases), ...store.cases.allKeepApart()],
+      staff,
+      initials,
+    };
+  };
+
+  let state: AccessState = createAccessState(loadContext());
+
+  const reload = (why: string) => {
+    state = withContext(state, loadContext());
+    log.debug({ why }, 'access working set reloaded');
+  };
+  const scheduleReload = () => {
+    cancelReload = clock.setTimeout(() => {
+      reload('periodic');
+      scheduleReload();
+    }, RELOAD_EVERY_MS);
+  };
+
+  const send = (command: DoorCommand) => {
+    const targets = command.type === 'lockdown' ? drivers : (driversByDoor.get(command.doorId) ?? []);
+    if (targets.length === 0 && command.type !== 'lockdown') log.warn({ door: 'doorId' in command ? command.doorId : undefined }, 'no driver serves this door');
+    for (const d of targets) d.execute(command);
+  };
+
+  /** Runs one input through the decision and carries out what it says. */
+  const handle = (input: AccessInput): AccessOutcome => {
+    const result = decide(state, input, clock.now());
+    state = result.state;
+    // Hot path first: commands to the doors before any disk write.
+    for (const e of result.effects) if (e.type === 'door') send(e.command);
+    persist(result.decision, result.effects, input);
+    bus.emit('access-decision', { decision: result.decision });
+    for (const e of result.effects) {
+      if (e.type === 'alert') bus.emit('access-alert', { ...e, at: result.decision.at });
+      else if (e.type === 'notify-reception') bus.emit('reception-notice', { ...e, at: result.decision.at });
+      else if (e.type === 'occupancy') bus.emit('occupancy', { personId: e.personId, zones: e.zones, at: result.decision.at });
+    }
+    return { decision: result.decision, effects: result.effects };
+  };
+
+  const persist = (decision: Decision, effects: Effect[], input: AccessInput) => {
+    try {
+      const audited = effects.find((e) => e.type === 'audit');
+      store.decisions.record({
+        at: decision.at,
+        ...(decision.doorId ? { doorId: decision.doorId } : {}),
+        ...('readerId' in input ? { readerId: input.readerId } : {}),
+        ...(decision.personId ? { personId: decision.personId } : {}),
+        ...(decision.movementId ? { movementId: decision.movementId } : {}),
+        outcome: decision.outcome,
+        code: decision.code,
+        reason: decision.reason,
+        detail: { input: audited?.type === 'audit' ? audited.input : { type: input.type } },
+      });
+      // Reception actions (releases, overrides, whereabouts, lockdown) also go to the audit chain.
+      if (input.type.startsWith('reception-') || input.type === 'confirm-whereabouts' || input.type === 'lockdown') {
+        store.audit.append({
+          actor: `staff:${decision.actorIds?.join('+') ?? 'unknown'}`,
+          action: `door.${input.type}`,
+          ...(decision.doorId ? { subject: `door:${decision.doorId}` } : {}),
+          details: { outcome: decision.outcome, code: decision.code, reason: decision.reason, input: audited?.type === 'audit' ? audited.input : {} },
+        });
+      }
+    } catch (err) {
+      // The door already had its answer; a failed write is loud but must not undo it.
+      log.error({ err, decision: decision.code }, 'could not record an access decision');
+    }
+  };
+
+  return {
+    /** Connect a driver: its events flow in, and it receives commands for the doors it serves. */
+    attach(driver: DoorDriver, doorIds: readonly string[]): void {
+      drivers.push(driver);
+      for (const id of doorIds) driversByDoor.set(id, [...(driversByDoor.get(id) ?? []), driver]);
+      unsubscribe.push(
+        driver.onEvent((event: DeviceEvent) => {
+          try {
+            handle(event);
+          } catch (err) {
+            log.error({ err, event: event.type, driver: driver.name }, 'access decision failed; the door stays locked');
+          }
+        }),
+      );
+    },
+    handle,
+    reload,
+    state: (): AccessState => state,
+    start(): void {
+      unsubscribe.push(bus.on('bookings-changed', (e) => reload(`booking ${e.reason}`)));
+      unsubscribe.push(bus.on('credentials-changed', (e) => reload(`credential ${e.reason}`)));
+      scheduleReload();
+    },
+    stop(): void {
+      cancelReload?.();
+      for (const u of unsubscribe.splice(0)) u();
+    },
+  };
+}
+
+export type AccessEngine = ReturnType<typeof accessEngine>;
