@@ -1,0 +1,110 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { ManualClock } from '../../src/clock.js';
+import type { DeviceEvent } from '../../src/domain/device-events.js';
+import { createOsdpDriver, type OsdpDriver } from '../../devices/osdp/driver.js';
+import { osdpReadersFromSite } from '../../devices/osdp/driver-config.js';
+import { getSimulatedOsdpBus, stopSimulatedOsdpBus, unplugSimulatedOsdpBus } from '../../simulators/osdp/index.js';
+import { flush, silent } from './harness.js';
+import type { SiteConfig } from '../../src/config/schema.js';
+
+let driver: OsdpDriver | undefined;
+let busId = '';
+let n = 0;
+afterEach(async () => {
+  await driver?.stop();
+  stopSimulatedOsdpBus(busId);
+  driver = undefined;
+});
+
+async function startDemoDriver() {
+  busId = `sim-test-${++n}`;
+  const clock = new ManualClock(1_700_000_000_000);
+  const events: DeviceEvent[] = [];
+  driver = createOsdpDriver({
+    buses: [{ id: busId, path: `sim:${busId}`, baudRate: 115200 }],
+    readers: [
+      { readerId: 'room-1-in', doorId: 'room-1', bus: busId, address: 5, output: 0, doorContactInput: 0 },
+      { readerId: 'room-1-out', doorId: 'room-1', bus: busId, address: 6, output: 0, doorContactInput: 0 },
+    ],
+    logger: silent,
+    clock,
+  });
+  driver.onEvent((e) => events.push(e));
+  await driver.start();
+  const run = async (ms: number) => {
+    for (let t = 0; t < ms; t += 5) {
+      for (let i = 0; i < 4; i++) await flush();
+      clock.advance(5);
+    }
+  };
+  const online = () => events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'reader' && e.online).length;
+  for (let i = 0; i < 400 && online() < 2; i++) await run(5);
+  expect(online()).toBe(2);
+  const sim = getSimulatedOsdpBus(busId)!;
+  return { clock, events, run, sim };
+}
+
+describe('OSDP driver on an in-process sim: bus', () => {
+  it('starts simulated PDs for the configured addresses and reports them online', async () => {
+    const { sim } = await startDemoDriver();
+    expect(sim.addresses.sort()).toEqual([5, 6]);
+  });
+
+  it('card -> credential-presented; unlock -> OUT on both PDs of the door; feedback -> LED and BUZ', async () => {
+    const { clock, events, run, sim } = await startDemoDriver();
+    sim.pd(5).presentCard('h10306', 1000, 4242);
+    await run(200);
+    expect(events.find((e) => e.type === 'credential-presented')).toMatchObject({
+      readerId: 'room-1-in', doorId: 'room-1', credential: { kind: 'card', id: 'h10306:1000:4242' },
+    });
+    driver!.execute({ type: 'unlock', doorId: 'room-1', seconds: 4, commandId: 'u1', expiresAt: clock.now() + 2000 });
+    driver!.execute({ type: 'feedback', readerId: 'room-1-in', doorId: 'room-1', signal: 'granted', commandId: 'f1' });
+    await run(200);
+    expect(sim.pd(5).outputs[0]).toBe(true);
+    expect(sim.pd(6).outputs[0]).toBe(true);
+    expect(sim.pd(5).lastLed?.temporary.onColor).toBe(2);
+    expect(sim.pd(5).lastBuzzer?.count).toBe(1);
+    expect(sim.pd(6).lastLed).toBeUndefined();
+    await run(4000);
+    expect(sim.pd(5).outputs[0]).toBe(false);
+    driver!.execute({ type: 'unlock', doorId: 'room-1', seconds: 4, commandId: 'u2', expiresAt: clock.now() + 2000 });
+    driver!.execute({ type: 'lock', doorId: 'room-1', commandId: 'l1' });
+    await run(200);
+    expect(sim.pd(5).outputs[0]).toBe(false);
+  });
+
+  it('collects keypad digits into a PIN ending with #, reports door contact once per change, refuses misreads', async () => {
+    const { events, run, sim } = await startDemoDriver();
+    sim.pd(6).pressKeys('9*12');
+    sim.pd(6).pressKeys('34#');
+    sim.pd(5).setInput(0, true);
+    sim.pd(6).setInput(0, true);
+    sim.pd(5).presentRawCard(26, Uint8Array.of(0x00, 0x80, 0x00, 0x80));
+    await run(300);
+    const creds = events.filter((e) => e.type === 'credential-presented');
+    expect(creds).toHaveLength(1);
+    expect(creds[0]).toMatchObject({ readerId: 'room-1-out', credential: { kind: 'pin', pin: '1234' } });
+    expect(events.filter((e) => e.type === 'door-contact' && e.open)).toHaveLength(1);
+    expect(driver!.stats.cardsRefused).toBe(1);
+  });
+
+  it('reports the bus down and up again when the simulated adapter is unplugged', async () => {
+    const { events, run } = await startDemoDriver();
+    unplugSimulatedOsdpBus(busId);
+    await run(50);
+    expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'bus' && !e.online)).toHaveLength(1);
+    expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'reader' && !e.online)).toHaveLength(2);
+    await run(2000);
+    expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'bus' && e.online)).toHaveLength(2);
+    expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'reader' && e.online)).toHaveLength(4);
+  });
+});
+
+describe('osdpReadersFromSite', () => {
+  it('lists the OSDP readers of the demo config with their doors', async () => {
+    const { default: config } = await import('../../config/default.json', { with: { type: 'json' } });
+    const readers = osdpReadersFromSite(config.site as unknown as SiteConfig);
+    expect(readers.length).toBeGreaterThan(0);
+    expect(readers.find((r) => r.readerId === 'corridor-a-in')).toMatchObject({ doorId: expect.any(String), bus: 'bus-1', address: 1 });
+  });
+});
