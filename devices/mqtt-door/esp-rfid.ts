@@ -12,6 +12,9 @@ import { payloadCodec } from './payload.js';
 import type { EspRfidDevice } from './readers.js';
 import { RecentIds } from './rejections.js';
 
+
+/** How long a locally granted esp-rfid door is reported released (its relay time plus a margin). */
+const LOCAL_RELAY_REPORT_MS = 10_000;
 export interface EspRfidOptions {
   devices: Map<string, EspRfidDevice>;
   dialect?: EspRfidDialect;
@@ -149,7 +152,18 @@ export class EspRfid {
     if (granted) s.lastLocalGrantAt = now;
     const reader = s.device.readers[0];
     if (!reader) return;
+    // The firmware has already opened its relay for a user it holds. The access core must
+    // know the door was released (anyone near it may pass), not only that a card was shown;
+    // esp-rfid reports no door contact, so the lock is reported released for the relay time.
+    if (granted) this.reportLocalRelease(reader.doorId, now);
     this.ctx.emit({ type: 'credential-presented', readerId: reader.readerId, doorId: reader.doorId, credential: { kind: 'card', id: msg.uid }, at: now });
+  }
+
+  private reportLocalRelease(doorId: string, now: number): void {
+    this.ctx.emit({ type: 'lock-state', doorId, locked: false, at: now });
+    this.ctx.clock.setTimeout(() => {
+      this.ctx.emit({ type: 'lock-state', doorId, locked: true, at: this.ctx.clock.now() });
+    }, LOCAL_RELAY_REPORT_MS);
   }
 
   private markAlive(s: DeviceState): void {
