@@ -1,5 +1,6 @@
 /** Every benchmark suite, in the order they run. Add a line per suite. */
 import type { BenchSuite } from './suite.js';
 import { mqttSuite } from './mqtt.js';
+import { domainSuite } from './domain.js';
 
-export const suites: BenchSuite[] = [mqttSuite];
+export const suites: BenchSuite[] = [mqttSuite, domainSuite];

@@ -1,0 +1,50 @@
+/**
+ * The domain core's speed: a decision per tap must be far below a reader's timeout (the
+ * decision path touches no disk before the unlock, DESIGN.md "Shape"), and a whole
+ * simulated day must run fast enough for property tests and `contactd simulate`.
+ */
+import type { BenchSuite } from './suite.js';
+import { indexSite } from '../src/domain/index.js';
+import { makeRng, randomDay, randomSite, simulateDay } from '../src/domain/sim/index.js';
+
+const planning = { defaultGapMinutes: 15, arrivalWindowMinutes: 10, earlyArrivalHoldMinutes: 10 };
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+export const domainSuite: BenchSuite = {
+  name: 'domain',
+  async run(ctx) {
+    const days = ctx.quick ? 10 : 60;
+    const decideMs: number[] = [];
+    let simMs = 0;
+    let planMs = 0;
+    for (let seed = 1; seed <= days; seed++) {
+      const rng = makeRng(seed);
+      const site = indexSite(randomSite(rng));
+      const t0 = performance.now();
+      const day = randomDay(rng, site, '2027-03-28', planning);
+      planMs += performance.now() - t0;
+      let last = performance.now();
+      const t1 = last;
+      simulateDay(day, rng, {
+        onRecord: () => {
+          const now = performance.now();
+          decideMs.push(now - last);
+          last = now;
+        },
+      });
+      simMs += performance.now() - t1;
+    }
+    decideMs.sort((a, b) => a - b);
+    ctx.log(`domain: ${days} simulated days, ${decideMs.length} decisions`);
+    return {
+      decide_p50_ms: percentile(decideMs, 0.5),
+      decide_p99_ms: percentile(decideMs, 0.99),
+      decisions: decideMs.length,
+      plan_day_mean_ms: planMs / days,
+      simulate_day_mean_ms: simMs / days,
+    };
+  },
+};
