@@ -2,5 +2,6 @@
 import type { BenchSuite } from './suite.js';
 import { mqttSuite } from './mqtt.js';
 import { domainSuite } from './domain.js';
+import { osdpSuite } from './osdp.js';
 
-export const suites: BenchSuite[] = [mqttSuite, domainSuite];
+export const suites: BenchSuite[] = [mqttSuite, osdpSuite, domainSuite];

@@ -5,3 +5,4 @@ export type { SimSecureOptions } from './sim-secure.js';
 export {
   SIM_PATH_PREFIX, getSimulatedOsdpBus, simulatedPortFactory, startSimulatedOsdpBus, stopSimulatedOsdpBus, unplugSimulatedOsdpBus,
 } from './in-process.js';
+export { openPtyPair, socatAvailable, type PtyPair } from './pty.js';

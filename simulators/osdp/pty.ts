@@ -46,11 +46,3 @@ export function openPtyPair(timeoutMs = 5000): Promise<PtyPair> {
     });
   });
 }
-
-/** Fails under CI (where socat must be installed), otherwise tells how to install it. */
-export function requireSocat(): boolean {
-  if (socatAvailable()) return true;
-  if (process.env.CI) throw new Error('socat is required for the OSDP pty tests (apt-get install -y socat)');
-  console.warn('skipping OSDP pty tests: socat not found (apt-get install socat)');
-  return false;
-}

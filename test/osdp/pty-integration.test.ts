@@ -4,7 +4,8 @@ import type { DeviceEvent } from '../../src/domain/device-events.js';
 import { createOsdpDriver, type OsdpDriver } from '../../devices/osdp/driver.js';
 import { serialPortFactory, type SerialPortLike } from '../../devices/osdp/port.js';
 import { SimulatedOsdpBus } from '../../simulators/osdp/sim-bus.js';
-import { openPtyPair, requireSocat, type PtyPair } from './pty.js';
+import { openPtyPair, type PtyPair } from '../../simulators/osdp/pty.js';
+import { requireSocat } from './socat.js';
 import { silent } from './harness.js';
 
 const haveSocat = requireSocat();
