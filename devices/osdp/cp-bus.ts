@@ -60,6 +60,7 @@ export class OsdpBus {
   private port?: SerialPortLike;
   private current?: { link: PdLink; cancelTimeout: () => void };
   private cancelWake?: () => void;
+  private cancelReopen?: () => void;
   private rr = 0;
   private cycleStartedAt = -Infinity;
   private stopped = true;
@@ -116,6 +117,7 @@ export class OsdpBus {
     this.current?.cancelTimeout();
     this.current = undefined;
     this.cancelWake?.();
+    this.cancelReopen?.();
     const port = this.port;
     this.port = undefined;
     await port?.close();
@@ -178,7 +180,7 @@ export class OsdpBus {
     const delay = this.reopenDelay;
     this.reopenDelay = Math.min(this.timing.reopenMaxMs, this.reopenDelay * 2);
     this.stats.reopens++;
-    this.options.clock.setTimeout(() => void this.open(), delay);
+    this.cancelReopen = this.options.clock.setTimeout(() => void this.open(), delay);
   }
 
   /** Starts the next transaction if the bus is idle. */
@@ -191,9 +193,17 @@ export class OsdpBus {
     this.cancelWake = undefined;
     const bytes = link.next(now);
     this.parser.reset();
-    const cancelTimeout = this.options.clock.setTimeout(() => this.onTimeout(link), this.timing.replyTimeoutMs);
+    const cancelTimeout = this.options.clock.setTimeout(() => this.onTimeout(link), this.replyDeadline(bytes.length));
     this.current = { link, cancelTimeout };
     this.port.write(bytes);
+  }
+
+  /**
+   * Section 5.9 gives the PD 200 ms to start its reply after the command; on a slow bus
+   * the command and a typical reply (64 bytes) also take wire time (8N1: 10 bits a byte).
+   */
+  private replyDeadline(commandBytes: number): number {
+    return this.timing.replyTimeoutMs + Math.ceil(((commandBytes + 64) * 10 * 1000) / this.options.baudRate);
   }
 
   /** A ready PD with a queued command first; otherwise the next PD in round-robin order. */

@@ -228,6 +228,8 @@ export class PdLink {
 
   /** Unsolicited and solicited reports become events (card/keypad only once the link is ready). */
   private report(reply: Reply): void {
+    // With a secure channel required, nothing from the PD counts before it is established.
+    if (this.config.secure && this.config.secure.mode !== 'off' && !this.session) return;
     const address = this.address;
     if (reply.type === 'lstatr') this.emit({ type: 'local-status', address, tamper: reply.tamper, powerFailure: reply.powerFailure });
     else if (reply.type === 'istatr') this.emit({ type: 'inputs', address, inputs: reply.inputs });
