@@ -39,8 +39,10 @@ export type PdEvent =
 
 export interface QueuedCommand {
   command: Command;
-  /** Epoch ms after which the command must not be sent (dropped and reported instead). */
+  /** Bus-clock ms after which the command must not be sent (dropped and reported instead). */
   notAfter?: number;
+  /** A caller-side deadline check (e.g. on the domain clock), evaluated when the turn comes. */
+  isExpired?: () => boolean;
   onDone?: (ok: boolean, detail: string) => void;
 }
 
@@ -140,7 +142,7 @@ export class PdLink {
       default: break;
     }
     for (let item = this.queue.shift(); item; item = this.queue.shift()) {
-      if (item.notAfter !== undefined && now > item.notAfter) {
+      if ((item.notAfter !== undefined && now > item.notAfter) || item.isExpired?.() === true) {
         this.log.warn({ address: this.address, command: item.command.type }, 'osdp: command expired before it could be sent; dropped');
         item.onDone?.(false, 'expired');
         continue;

@@ -8,7 +8,7 @@
  * is never used.
  */
 import type { Logger } from 'pino';
-import type { Clock } from '../../src/clock.js';
+import { systemClock, type Clock } from '../../src/clock.js';
 import type { DeviceEvent, DoorCommand, DoorDriver, ReaderSignal } from '../../src/domain/device-events.js';
 import { decodeCard } from './card-formats.js';
 import { OsdpBus, type BusEvent, type BusTiming } from './cp-bus.js';
@@ -24,7 +24,13 @@ export interface OsdpDriverOptions {
   buses: OsdpBusConfig[];
   readers: OsdpReaderConfig[];
   logger: Logger;
+  /** Domain time: event timestamps and command deadlines (expiresAt). */
   clock: Clock;
+  /**
+   * Timers of the serial protocol (200 ms reply timeout, 8 s offline, backoff). Real time
+   * by default, also when the domain runs on a scaled demo clock: the wire does not speed up.
+   */
+  protocolClock?: Clock;
   /** Defaults to real serial ports, with `sim:<busId>` paths served by in-process simulated PDs. */
   portFactory?: PortFactory;
   /** Environment variable holding the secure channel master key (settings.serial.masterKeyEnv). */
@@ -49,6 +55,7 @@ export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
   checkReaders(options.buses, options.readers);
   const log = options.logger.child({ driver: 'osdp' });
   const clock = options.clock;
+  const protocolClock = options.protocolClock ?? systemClock;
   const env = options.env ?? process.env;
   const masterKey = keyFromEnv(env, options.masterKeyEnv);
   const listeners = new Set<(e: DeviceEvent) => void>();
@@ -57,7 +64,7 @@ export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
   const lastInput = new Map<string, boolean>();
   const lastTamper = new Map<string, boolean>();
   const stats = { cardsRefused: 0, commandsDropped: 0, duplicates: 0 };
-  const portFactory = options.portFactory ?? defaultPortFactory(clock);
+  const portFactory = options.portFactory ?? defaultPortFactory(protocolClock);
 
   const emit = (event: DeviceEvent) => {
     for (const l of [...listeners]) {
@@ -84,7 +91,7 @@ export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
     });
     const simTiming = b.path.startsWith(SIM_PREFIX) ? { minCycleMs: SIM_MIN_CYCLE_MS } : {};
     const bus = new OsdpBus({
-      busId: b.id, path: b.path, baudRate: b.baudRate, pds, portFactory, clock, logger: log,
+      busId: b.id, path: b.path, baudRate: b.baudRate, pds, portFactory, clock: protocolClock, logger: log,
       timing: { ...simTiming, ...options.timing },
     });
     bus.onEvent((e) => onBusEvent(b.id, readers, e));
@@ -145,11 +152,12 @@ export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
     emit({ type: 'door-contact', doorId: reader.doorId, open, at });
   }
 
+  /** `notAfter` is domain time (clock); it is checked again when the PD's turn comes. */
   function send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string): void {
     const bus = buses.find((b) => b.busId === reader.bus);
     bus?.enqueue(reader.address, {
       command,
-      ...(notAfter !== undefined ? { notAfter } : {}),
+      ...(notAfter !== undefined ? { isExpired: () => clock.now() > notAfter } : {}),
       onDone: (ok, detail) => {
         if (ok) log.debug({ reader: reader.readerId, label }, 'osdp: command acknowledged');
         else log.warn({ reader: reader.readerId, label, detail }, 'osdp: command not carried out');

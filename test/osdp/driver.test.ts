@@ -28,6 +28,7 @@ async function startDemoDriver() {
     ],
     logger: silent,
     clock,
+    protocolClock: clock,
   });
   driver.onEvent((e) => events.push(e));
   await driver.start();
@@ -71,6 +72,21 @@ describe('OSDP driver on an in-process sim: bus', () => {
     driver!.execute({ type: 'lock', doorId: 'room-1', commandId: 'l1' });
     await run(200);
     expect(sim.pd(5).outputs[0]).toBe(false);
+  });
+
+  it('drops an unlock that could not be sent before its deadline (domain clock), even if the PD comes back', async () => {
+    const { clock, run, sim } = await startDemoDriver();
+    sim.pd(5).setFault({ kind: 'silent' });
+    sim.pd(6).setFault({ kind: 'silent' });
+    await run(100);
+    driver!.execute({ type: 'unlock', doorId: 'room-1', seconds: 4, commandId: 'late', expiresAt: clock.now() + 500 });
+    await run(1500);
+    sim.pd(5).setFault({ kind: 'none' });
+    sim.pd(6).setFault({ kind: 'none' });
+    await run(3000);
+    expect(sim.pd(5).received.some((c) => c.type === 'out')).toBe(false);
+    expect(sim.pd(6).received.some((c) => c.type === 'out')).toBe(false);
+    expect(sim.pd(5).outputChanges.some((c) => c.active)).toBe(false);
   });
 
   it('collects keypad digits into a PIN ending with #, reports door contact once per change, refuses misreads', async () => {
