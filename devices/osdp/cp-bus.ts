@@ -77,7 +77,7 @@ export class OsdpBus {
     this.links = options.pds.map((pd) => new PdLink(pd, this.timing, (e) => this.emit(e), this.log, now, options.mark ?? true));
     this.parser = new FrameParser({
       onFrame: (f) => this.onFrame(f),
-      onReject: (e) => this.log.debug({ code: e.code }, 'osdp: bytes rejected by the framer'),
+      onReject: (e) => this.log.debug({ code: e.code, reason: e.message }, 'osdp: bytes rejected by the framer'),
     });
   }
 

@@ -18,6 +18,8 @@ export interface FrameParserStats {
   junkBytes: number;
   /** Complete candidates rejected (bad check, malformed). */
   rejected: number;
+  /** Frames whose consumer threw (a bug upstream; the stream carries on). */
+  handlerErrors: number;
 }
 
 export interface FrameParserHandlers {
@@ -29,7 +31,7 @@ const EMPTY = new Uint8Array(0);
 
 export class FrameParser {
   private buf: Uint8Array = EMPTY;
-  readonly stats: FrameParserStats = { frames: 0, junkBytes: 0, rejected: 0 };
+  readonly stats: FrameParserStats = { frames: 0, junkBytes: 0, rejected: 0, handlerErrors: 0 };
 
   constructor(private readonly handlers: FrameParserHandlers) {}
 
@@ -102,7 +104,8 @@ export class FrameParser {
     try {
       this.handlers.onFrame(frame);
     } catch (e) {
-      // A consumer bug must not desynchronise the stream; report it as a rejection.
+      // A consumer bug must not desynchronise the stream; count and report it.
+      this.stats.handlerErrors++;
       this.reject(new OsdpError(OsdpErrorCodes.MESSAGE_BAD_VALUE, `frame handler failed: ${String(e)}`));
     }
   }
