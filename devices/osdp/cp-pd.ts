@@ -76,6 +76,7 @@ export class PdLink {
   private inFlight?: InFlight;
   private readonly queue: QueuedCommand[] = [];
   private lastValidAt: number;
+  private offlineAttempts = 0;
   retryAt = 0;
   identity?: PdIdentity;
   readonly stats: PdStats = { sent: 0, retries: 0, timeouts: 0, naks: 0, busy: 0, rejectedReplies: 0, polls: 0 };
@@ -181,6 +182,7 @@ export class PdLink {
     const reply = this.openReply(frame);
     if (!reply) return false;
     this.lastValidAt = now;
+    this.offlineAttempts = 0;
     this.inFlight = undefined;
     this.sequence = this.sequence === 0 ? 1 : (this.sequence % 3) + 1;
     this.dispatch(reply, frame, flight, now);
@@ -346,7 +348,9 @@ export class PdLink {
     }
     if (now - this.lastValidAt >= this.timing.offlineAfterMs) {
       this.resetLink('offline');
-      this.retryAt = now + this.timing.offlineRetryMs;
+      // Back off (1 s, 2 s, 4 s, at most the 8 s offline period) so a dead PD costs little bus time.
+      this.retryAt = now + Math.min(this.timing.offlineRetryMs * 2 ** this.offlineAttempts, this.timing.offlineAfterMs);
+      this.offlineAttempts = Math.min(this.offlineAttempts + 1, 10);
       this.markOffline(`no valid reply for ${Math.round((now - this.lastValidAt) / 1000)} s`);
     }
   }

@@ -52,123 +52,192 @@ const SIM_MIN_CYCLE_MS = 50;
 const MAX_REMEMBERED_COMMANDS = 10_000;
 
 export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
-  checkReaders(options.buses, options.readers);
-  const log = options.logger.child({ driver: 'osdp' });
-  const clock = options.clock;
-  const protocolClock = options.protocolClock ?? systemClock;
-  const env = options.env ?? process.env;
-  const masterKey = keyFromEnv(env, options.masterKeyEnv);
-  const listeners = new Set<(e: DeviceEvent) => void>();
-  const pins = new PinCollector();
-  const seenCommands = new Set<string>();
-  const lastInput = new Map<string, boolean>();
-  const lastTamper = new Map<string, boolean>();
-  const stats = { cardsRefused: 0, commandsDropped: 0, duplicates: 0 };
-  const portFactory = options.portFactory ?? defaultPortFactory(protocolClock);
+  return new OsdpDoorDriver(options);
+}
 
-  const emit = (event: DeviceEvent) => {
-    for (const l of [...listeners]) {
+class OsdpDoorDriver implements OsdpDriver {
+  readonly name = 'osdp';
+  readonly stats = { cardsRefused: 0, commandsDropped: 0, duplicates: 0 };
+  private readonly log: Logger;
+  private readonly clock: Clock;
+  private readonly buses: OsdpBus[];
+  private readonly listeners = new Set<(e: DeviceEvent) => void>();
+  private readonly pins = new PinCollector();
+  private readonly seenCommands = new Set<string>();
+  private readonly lastInput = new Map<string, boolean>();
+  private readonly lastTamper = new Map<string, boolean>();
+
+  constructor(private readonly options: OsdpDriverOptions) {
+    checkReaders(options.buses, options.readers);
+    this.log = options.logger.child({ driver: 'osdp' });
+    this.clock = options.clock;
+    const protocolClock = options.protocolClock ?? systemClock;
+    const portFactory = options.portFactory ?? defaultPortFactory(protocolClock);
+    const env = options.env ?? process.env;
+    const masterKey = keyFromEnv(env, options.masterKeyEnv);
+    this.buses = options.buses.map((b) => {
+      const readers = options.readers.filter((r) => r.bus === b.id);
+      const pds: PdConfig[] = readers.map((r) => {
+        const secure = this.secureConfig(r, env, masterKey);
+        return { address: r.address, ...(secure ? { secure } : {}) };
+      });
+      const simTiming = b.path.startsWith(SIM_PREFIX) ? { minCycleMs: SIM_MIN_CYCLE_MS } : {};
+      const bus = new OsdpBus({
+        busId: b.id, path: b.path, baudRate: b.baudRate, pds, portFactory, clock: protocolClock, logger: this.log,
+        timing: { ...simTiming, ...options.timing },
+      });
+      bus.onEvent((e) => this.onBusEvent(b.id, readers, e));
+      return bus;
+    });
+  }
+
+  bus(busId: string): OsdpBus | undefined {
+    return this.buses.find((b) => b.busId === busId);
+  }
+
+  async start(): Promise<void> {
+    await Promise.all(this.buses.map((b) => b.start()));
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.buses.map((b) => b.stop()));
+  }
+
+  onEvent(listener: (e: DeviceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  execute(command: DoorCommand): void {
+    try {
+      this.dispatch(command);
+    } catch (err) {
+      this.log.error({ err, command: command.type }, 'osdp: command failed');
+    }
+  }
+
+  private secureConfig(r: OsdpReaderConfig, env: Record<string, string | undefined>, masterKey: Uint8Array | undefined): SecureConfig | undefined {
+    if (!r.secure || r.secure.mode === 'off') return undefined;
+    const scbk = keyFromEnv(env, r.secure.scbkEnv);
+    if (!scbk && !masterKey) this.log.error({ reader: r.readerId }, 'osdp: secure channel configured without a key; the PD will be refused');
+    return { mode: r.secure.mode, ...(scbk ? { scbk } : {}), ...(masterKey ? { masterKey } : {}) };
+  }
+
+  private emit(event: DeviceEvent): void {
+    for (const l of [...this.listeners]) {
       try {
         l(event);
       } catch (err) {
-        log.error({ err }, 'osdp: event listener failed');
+        this.log.error({ err }, 'osdp: event listener failed');
       }
     }
-  };
+  }
 
-  const secureConfig = (r: OsdpReaderConfig): SecureConfig | undefined => {
-    if (!r.secure || r.secure.mode === 'off') return undefined;
-    const scbk = keyFromEnv(env, r.secure.scbkEnv);
-    if (!scbk && !masterKey) log.error({ reader: r.readerId }, 'osdp: secure channel configured without a key; the PD will be refused');
-    return { mode: r.secure.mode, ...(scbk ? { scbk } : {}), ...(masterKey ? { masterKey } : {}) };
-  };
-
-  const buses = options.buses.map((b) => {
-    const readers = options.readers.filter((r) => r.bus === b.id);
-    const pds: PdConfig[] = readers.map((r) => {
-      const secure = secureConfig(r);
-      return { address: r.address, ...(secure ? { secure } : {}) };
-    });
-    const simTiming = b.path.startsWith(SIM_PREFIX) ? { minCycleMs: SIM_MIN_CYCLE_MS } : {};
-    const bus = new OsdpBus({
-      busId: b.id, path: b.path, baudRate: b.baudRate, pds, portFactory, clock: protocolClock, logger: log,
-      timing: { ...simTiming, ...options.timing },
-    });
-    bus.onEvent((e) => onBusEvent(b.id, readers, e));
-    return bus;
-  });
-
-  function onBusEvent(busId: string, readers: OsdpReaderConfig[], e: BusEvent): void {
-    const at = clock.now();
+  private onBusEvent(busId: string, readers: OsdpReaderConfig[], e: BusEvent): void {
+    const at = this.clock.now();
     if (e.type === 'bus-up' || e.type === 'bus-down') {
-      emit({ type: 'device-availability', deviceId: busId, deviceKind: 'bus', online: e.type === 'bus-up', ...(e.type === 'bus-down' ? { reason: e.reason } : {}), at });
+      const reason = e.type === 'bus-down' ? { reason: e.reason } : {};
+      this.emit({ type: 'device-availability', deviceId: busId, deviceKind: 'bus', online: e.type === 'bus-up', ...reason, at });
       return;
     }
     const reader = readers.find((r) => r.address === e.address);
     if (!reader) return;
+    const { readerId, doorId } = reader;
     switch (e.type) {
       case 'pd-online':
-        emit({ type: 'device-availability', deviceId: reader.readerId, deviceKind: 'reader', online: true, at });
+        this.emit({ type: 'device-availability', deviceId: readerId, deviceKind: 'reader', online: true, at });
         return;
       case 'pd-offline':
-        emit({ type: 'device-availability', deviceId: reader.readerId, deviceKind: 'reader', online: false, reason: e.reason, at });
+        this.emit({ type: 'device-availability', deviceId: readerId, deviceKind: 'reader', online: false, reason: e.reason, at });
         return;
       case 'card':
-        onCard(reader, e.bitCount, e.bits, at);
+        this.onCard(reader, e.bitCount, e.bits, at);
         return;
       case 'keypad':
-        for (const pin of pins.push(reader.readerId, e.digits, at)) {
-          emit({ type: 'credential-presented', readerId: reader.readerId, doorId: reader.doorId, credential: { kind: 'pin', pin }, at });
+        for (const pin of this.pins.push(readerId, e.digits, at)) {
+          this.emit({ type: 'credential-presented', readerId, doorId, credential: { kind: 'pin', pin }, at });
         }
         return;
       case 'inputs':
-        onInputs(reader, e.inputs, at);
+        this.onInputs(reader, e.inputs, at);
         return;
       case 'local-status':
-        if (lastTamper.get(reader.readerId) !== e.tamper) {
-          lastTamper.set(reader.readerId, e.tamper);
-          emit({ type: 'tamper', deviceId: reader.readerId, doorId: reader.doorId, active: e.tamper, at });
-        }
+        if (this.lastTamper.get(readerId) === e.tamper) return;
+        this.lastTamper.set(readerId, e.tamper);
+        this.emit({ type: 'tamper', deviceId: readerId, doorId, active: e.tamper, at });
         return;
       default:
     }
   }
 
-  function onCard(reader: OsdpReaderConfig, bitCount: number, bits: Uint8Array, at: number): void {
+  private onCard(reader: OsdpReaderConfig, bitCount: number, bits: Uint8Array, at: number): void {
     try {
       const card = decodeCard(bitCount, bits);
-      emit({ type: 'credential-presented', readerId: reader.readerId, doorId: reader.doorId, credential: { kind: 'card', id: card.id }, at });
+      this.emit({ type: 'credential-presented', readerId: reader.readerId, doorId: reader.doorId, credential: { kind: 'card', id: card.id }, at });
     } catch (e) {
-      stats.cardsRefused++;
-      log.warn({ reader: reader.readerId, bitCount, code: isOsdpError(e) ? e.code : 'unknown' }, 'osdp: card read refused (misread)');
+      this.stats.cardsRefused++;
+      this.log.warn({ reader: reader.readerId, bitCount, code: isOsdpError(e) ? e.code : 'unknown' }, 'osdp: card read refused (misread)');
     }
   }
 
-  function onInputs(reader: OsdpReaderConfig, inputs: boolean[], at: number): void {
+  /** Door contact: input active = door open; reported once per change per door. */
+  private onInputs(reader: OsdpReaderConfig, inputs: boolean[], at: number): void {
     const open = inputs[reader.doorContactInput];
-    if (open === undefined) return;
-    if (lastInput.get(reader.doorId) === open) return;
-    lastInput.set(reader.doorId, open);
-    emit({ type: 'door-contact', doorId: reader.doorId, open, at });
+    if (open === undefined || this.lastInput.get(reader.doorId) === open) return;
+    this.lastInput.set(reader.doorId, open);
+    this.emit({ type: 'door-contact', doorId: reader.doorId, open, at });
+  }
+
+  private dispatch(command: DoorCommand): void {
+    switch (command.type) {
+      case 'unlock':
+        this.unlock(command);
+        return;
+      case 'lock':
+        if (!this.firstTime(command.commandId)) return;
+        for (const r of this.doorOutputs(command.doorId)) this.send(r, relock(r.output), undefined, `lock ${command.commandId}`);
+        return;
+      case 'lockdown':
+        if (!this.firstTime(command.commandId) || !command.active) return;
+        for (const r of this.options.readers) this.send(r, relock(r.output), undefined, `lockdown ${command.commandId}`);
+        return;
+      case 'feedback': {
+        const reader = this.options.readers.find((r) => r.readerId === command.readerId);
+        if (!reader || !this.firstTime(command.commandId)) return;
+        const notAfter = this.clock.now() + (this.options.feedbackTtlMs ?? 3000);
+        for (const c of feedbackCommands(command.signal)) this.send(reader, c, notAfter, `feedback ${command.signal}`);
+        return;
+      }
+    }
+  }
+
+  private unlock(command: Extract<DoorCommand, { type: 'unlock' }>): void {
+    const targets = this.doorOutputs(command.doorId);
+    if (targets.length === 0 || !this.firstTime(command.commandId)) return;
+    if (this.clock.now() > command.expiresAt) {
+      this.stats.commandsDropped++;
+      this.log.warn({ commandId: command.commandId, doorId: command.doorId }, 'osdp: unlock arrived after its deadline; dropped');
+      return;
+    }
+    for (const r of targets) this.send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`);
   }
 
   /** `notAfter` is domain time (clock); it is checked again when the PD's turn comes. */
-  function send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string): void {
-    const bus = buses.find((b) => b.busId === reader.bus);
-    bus?.enqueue(reader.address, {
+  private send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string): void {
+    this.bus(reader.bus)?.enqueue(reader.address, {
       command,
-      ...(notAfter !== undefined ? { isExpired: () => clock.now() > notAfter } : {}),
+      ...(notAfter !== undefined ? { isExpired: () => this.clock.now() > notAfter } : {}),
       onDone: (ok, detail) => {
-        if (ok) log.debug({ reader: reader.readerId, label }, 'osdp: command acknowledged');
-        else log.warn({ reader: reader.readerId, label, detail }, 'osdp: command not carried out');
+        if (ok) this.log.debug({ reader: reader.readerId, label }, 'osdp: command acknowledged');
+        else this.log.warn({ reader: reader.readerId, label, detail }, 'osdp: command not carried out');
       },
     });
   }
 
   /** The readers of a door, one per lock output (a door's PDs may share an I/O board). */
-  function doorOutputs(doorId: string): OsdpReaderConfig[] {
+  private doorOutputs(doorId: string): OsdpReaderConfig[] {
     const seen = new Set<string>();
-    return options.readers.filter((r) => {
+    return this.options.readers.filter((r) => {
       const key = `${r.bus}/${r.address}/${r.output}`;
       if (r.doorId !== doorId || seen.has(key)) return false;
       seen.add(key);
@@ -176,70 +245,17 @@ export function createOsdpDriver(options: OsdpDriverOptions): OsdpDriver {
     });
   }
 
-  function firstTime(commandId: string): boolean {
-    if (seenCommands.has(commandId)) {
-      stats.duplicates++;
-      log.warn({ commandId }, 'osdp: command id already handled; ignored');
+  /** DoorCommand ids are acted on at most once (a bounded memory of recent ids). */
+  private firstTime(commandId: string): boolean {
+    if (this.seenCommands.has(commandId)) {
+      this.stats.duplicates++;
+      this.log.warn({ commandId }, 'osdp: command id already handled; ignored');
       return false;
     }
-    seenCommands.add(commandId);
-    if (seenCommands.size > MAX_REMEMBERED_COMMANDS) seenCommands.delete(seenCommands.values().next().value as string);
+    this.seenCommands.add(commandId);
+    if (this.seenCommands.size > MAX_REMEMBERED_COMMANDS) this.seenCommands.delete(this.seenCommands.values().next().value as string);
     return true;
   }
-
-  function execute(command: DoorCommand): void {
-    switch (command.type) {
-      case 'unlock': {
-        const targets = doorOutputs(command.doorId);
-        if (targets.length === 0 || !firstTime(command.commandId)) return;
-        if (clock.now() > command.expiresAt) {
-          stats.commandsDropped++;
-          log.warn({ commandId: command.commandId, doorId: command.doorId }, 'osdp: unlock arrived after its deadline; dropped');
-          return;
-        }
-        for (const r of targets) send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`);
-        return;
-      }
-      case 'lock':
-        if (!firstTime(command.commandId)) return;
-        for (const r of doorOutputs(command.doorId)) send(r, relock(r.output), undefined, `lock ${command.commandId}`);
-        return;
-      case 'lockdown':
-        if (!firstTime(command.commandId) || !command.active) return;
-        for (const r of options.readers) send(r, relock(r.output), undefined, `lockdown ${command.commandId}`);
-        return;
-      case 'feedback': {
-        const reader = options.readers.find((r) => r.readerId === command.readerId);
-        if (!reader || !firstTime(command.commandId)) return;
-        const notAfter = clock.now() + (options.feedbackTtlMs ?? 3000);
-        for (const c of feedbackCommands(command.signal)) send(reader, c, notAfter, `feedback ${command.signal}`);
-        return;
-      }
-    }
-  }
-
-  return {
-    name: 'osdp',
-    stats,
-    bus: (busId) => buses.find((b) => b.busId === busId),
-    async start() {
-      await Promise.all(buses.map((b) => b.start()));
-    },
-    async stop() {
-      await Promise.all(buses.map((b) => b.stop()));
-    },
-    execute(command) {
-      try {
-        execute(command);
-      } catch (err) {
-        log.error({ err, command: command.type }, 'osdp: command failed');
-      }
-    },
-    onEvent(listener) {
-      listeners.add(listener);
-      return () => listeners.delete(listener);
-    },
-  };
 }
 
 /** LED colour + beeps per signal (sections 6.10, 6.11); times in 100 ms units. */
