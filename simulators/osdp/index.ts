@@ -6,3 +6,4 @@ export {
   SIM_PATH_PREFIX, getSimulatedOsdpBus, simulatedPortFactory, startSimulatedOsdpBus, stopSimulatedOsdpBus, unplugSimulatedOsdpBus,
 } from './in-process.js';
 export { openPtyPair, socatAvailable, type PtyPair } from './pty.js';
+export { runSimScript } from './script.js';
