@@ -5,6 +5,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Decision, Effect } from './domain/access-types.js';
+import type { AlertRecord } from './store/repos/alerts.js';
 
 export interface BusEvents {
   /** Bookings, movements or credentials changed: the access engine reloads its working set. */
@@ -15,6 +16,11 @@ export interface BusEvents {
   'access-alert': Extract<Effect, { type: 'alert' }> & { at: number };
   'reception-notice': Extract<Effect, { type: 'notify-reception' }> & { at: number };
   'occupancy': { personId: string; zones: readonly string[]; at: number };
+  /** An alert was raised or changed (ack, resolve, escalation, repeat); already persisted. */
+  'alert': AlertRecord;
+  /** Drive the sounder/strobe and tell managers: `alert` present when escalating, sounder false to silence. */
+  'alert-escalation': { alert?: AlertRecord; sounder: boolean };
+  'lockdown': { active: boolean; by: string; reason: string; at: number };
 }
 
 export class EventBus {

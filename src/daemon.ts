@@ -60,7 +60,13 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     ctx = createServices({ store, config, clock, logger });
     const access = ctx.access;
     hardware = doorHardware(ctx, logger);
-    services.push({ name: 'access-engine', start: async () => access.start(), stop: async () => access.stop() }, ...hardware.services);
+    const { alerts, live } = ctx;
+    services.push(
+      { name: 'live-feed', start: async () => live.start(), stop: async () => live.stop() },
+      { name: 'alerts', start: async () => alerts.start(), stop: async () => alerts.stop() },
+      { name: 'access-engine', start: async () => access.start(), stop: async () => access.stop() },
+      ...hardware.services,
+    );
     for (const service of services) {
       await service.start();
       logger.info({ service: service.name }, 'service started');

@@ -4,6 +4,7 @@
  */
 import Fastify, { type FastifyBaseLogger, type FastifyInstance } from 'fastify';
 import cookie from '@fastify/cookie';
+import websocket from '@fastify/websocket';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox';
@@ -11,6 +12,8 @@ import type { Logger } from 'pino';
 import { registerAuthHook } from './auth-hook.js';
 import type { ApiContext } from './context.js';
 import { handleError } from './errors.js';
+import { dashboardRoutes } from './static.js';
+import { alertRoutes } from './routes/alerts.js';
 import { auditRoutes } from './routes/audit.js';
 import { bookingRoutes } from './routes/bookings.js';
 import { credentialRoutes } from './routes/credentials.js';
@@ -18,6 +21,7 @@ import { doorRoutes } from './routes/doors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { healthRoutes } from './routes/health.js';
+import { liveRoutes } from './routes/live.js';
 import { peopleRoutes } from './routes/people.js';
 import { siteRoutes } from './routes/site.js';
 import { staffRoutes } from './routes/staff.js';
@@ -49,6 +53,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
   });
   app.setErrorHandler(handleError);
   await app.register(cookie);
+  await app.register(websocket, { options: { maxPayload: 4096 } });
   await app.register(swagger, {
     openapi: {
       info: { title: 'contactd API', version: '1', description: 'Access control and CCTV for a child contact centre' },
@@ -62,8 +67,10 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, alertRoutes, liveRoutes, ...(options.extraRoutes ?? [])]) {
     await app.register(routes);
   }
+  // The reception dashboard's files (web/dist), after every API route.
+  await app.register(dashboardRoutes());
   return app;
 }

@@ -47,6 +47,12 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'POST /api/whereabouts': FRONT_DESK,
   'GET /api/decisions': FRONT_DESK,
 
+  'GET /api/alerts': FRONT_DESK,
+  'POST /api/alerts/:id/ack': FRONT_DESK,
+  'POST /api/alerts/:id/resolve': FRONT_DESK,
+  'POST /api/lockdown': FRONT_DESK,
+  'GET /api/live': FRONT_DESK,
+
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
 

@@ -233,6 +233,17 @@ export const Settings = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    alerts: Type.Object(
+      {
+        escalateAfterSeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 60, description: 'an unacknowledged alert escalates after this' }),
+        repeatEverySeconds: Type.Integer({ minimum: 5, maximum: 3600, default: 120, description: 'and escalates again this often until acknowledged' }),
+        denialBurstCount: Type.Integer({ minimum: 2, maximum: 100, default: 5, description: 'denied attempts at one door that raise an alert...' }),
+        denialBurstSeconds: Type.Integer({ minimum: 10, maximum: 3600, default: 60, description: '...within this many seconds' }),
+        evidenceBeforeSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 60, description: 'footage held before an alert' }),
+        evidenceAfterSeconds: Type.Integer({ minimum: 0, maximum: 3600, default: 240, description: 'footage held after an alert' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     simulators: Type.Object(
       {
         enabled: Type.Boolean({ default: false, description: 'start in-process device simulators for every device' }),

@@ -64,7 +64,9 @@ export function decideDoorEvent(state: AccessState, ev: Exclude<DeviceEvent, { t
     case 'panic':
       return { state, decision: recorded('RECORDED', `Panic alarm from ${ev.sourceId}.`, now), effects: [{ type: 'alert', kind: 'panic', severity: 'critical', text: `Panic alarm from ${ev.sourceId}${ev.zoneId ? ` in ${site.zoneName(ev.zoneId)}` : ''}.`, ...(ev.zoneId ? { zoneId: ev.zoneId } : {}) }] };
     case 'lockdown-input':
-      return setLockdown(state, ev.active, now, `lockdown input ${ev.sourceId}`);
+      // A hardware input starts a lockdown; lifting it is a manager's decision on the dashboard.
+      if (!ev.active) return { state, decision: recorded('RECORDED', `Lockdown input ${ev.sourceId} released; the lockdown stays until a manager lifts it.`, now), effects: [] };
+      return setLockdown(state, true, now, `lockdown input ${ev.sourceId}`);
     case 'device-availability':
       return { state, decision: recorded('RECORDED', `${ev.deviceKind} ${ev.deviceId} is ${ev.online ? 'online' : 'offline'}.`, now), effects: ev.online ? [] : [{ type: 'alert', kind: 'device-offline', severity: 'warning', text: `${ev.deviceKind} ${ev.deviceId} is offline${ev.reason ? `: ${ev.reason}` : ''}.` }] };
     case 'motion':

@@ -37,7 +37,9 @@ export function decideReception(state: AccessState, action: ReceptionAction, now
       };
     }
     case 'lockdown':
-      if (!isSenior(state, action.managerId)) return deny(state, now, 'MANAGER_REQUIRED', 'Only a manager can start or end a lockdown.', [action.managerId]);
+      // Anyone on staff may lock the building down in an emergency; only a manager lifts it (issue 7).
+      if (!state.ctx.staff[action.managerId]) return deny(state, now, 'NOT_AUTHORISED', 'Only staff can start a lockdown.', [action.managerId]);
+      if (!action.active && !isSenior(state, action.managerId)) return deny(state, now, 'MANAGER_REQUIRED', 'Only a manager or the safeguarding lead can end a lockdown.', [action.managerId]);
       return setLockdown(state, action.active, now, `${label(state, action.managerId)}: ${action.reason}`);
     case 'reception-release':
     case 'reception-override':

@@ -74,7 +74,30 @@ export function accessEngine(deps: AccessEngineDeps) {
     };
   };
 
-  let state: AccessState = createAccessState(loadContext());
+  /**
+   * What the core has learned (possible zones, doors, passages, lockdown) is saved after
+   * each decision and restored at start, so a restart neither forgets who is inside nor
+   * lifts a lockdown.
+   */
+  const SNAPSHOT_KEY = 'access-state';
+  const restore = (fresh: AccessState): AccessState => {
+    const saved = store.kv.get(SNAPSHOT_KEY);
+    if (!saved) return fresh;
+    try {
+      const snap = JSON.parse(saved) as Pick<AccessState, 'possible' | 'doors' | 'passages' | 'lockdown' | 'seq'>;
+      log.info({ lockdown: snap.lockdown, people: Object.keys(snap.possible).length }, 'access state restored');
+      return { ...fresh, possible: snap.possible, doors: snap.doors, passages: snap.passages, lockdown: snap.lockdown, seq: snap.seq };
+    } catch (err) {
+      log.error({ err }, 'saved access state unreadable; starting with everyone outside');
+      return fresh;
+    }
+  };
+  const snapshot = () => {
+    const { possible, doors, passages, lockdown, seq } = state;
+    store.kv.set(SNAPSHOT_KEY, JSON.stringify({ possible, doors, passages, lockdown, seq }));
+  };
+
+  let state: AccessState = restore(createAccessState(loadContext()));
 
   const reload = (why: string) => {
     state = withContext(state, loadContext());
@@ -95,12 +118,17 @@ export function accessEngine(deps: AccessEngineDeps) {
 
   /** Runs one input through the decision and carries out what it says. */
   const handle = (input: AccessInput): AccessOutcome => {
+    const before = state;
     const result = decide(state, input, clock.now());
     state = result.state;
     // Hot path first: commands to the doors before any disk write.
     for (const e of result.effects) if (e.type === 'door') send(e.command);
     persist(result.decision, result.effects, input);
     bus.emit('access-decision', { decision: result.decision });
+    if (before.lockdown !== state.lockdown) {
+      const by = result.decision.actorIds?.join('+') ?? input.type;
+      bus.emit('lockdown', { active: state.lockdown, by, reason: result.decision.reason, at: result.decision.at });
+    }
     for (const e of result.effects) {
       if (e.type === 'alert') bus.emit('access-alert', { ...e, at: result.decision.at });
       else if (e.type === 'notify-reception') bus.emit('reception-notice', { ...e, at: result.decision.at });
@@ -111,30 +139,35 @@ export function accessEngine(deps: AccessEngineDeps) {
 
   const persist = (decision: Decision, effects: Effect[], input: AccessInput) => {
     try {
-      const audited = effects.find((e) => e.type === 'audit');
-      store.decisions.record({
-        at: decision.at,
-        ...(decision.doorId ? { doorId: decision.doorId } : {}),
-        ...('readerId' in input ? { readerId: input.readerId } : {}),
-        ...(decision.personId ? { personId: decision.personId } : {}),
-        ...(decision.movementId ? { movementId: decision.movementId } : {}),
-        outcome: decision.outcome,
-        code: decision.code,
-        reason: decision.reason,
-        detail: { input: audited?.type === 'audit' ? audited.input : { type: input.type } },
-      });
-      // Reception actions (releases, overrides, whereabouts, lockdown) also go to the audit chain.
-      if (input.type.startsWith('reception-') || input.type === 'confirm-whereabouts' || input.type === 'lockdown') {
-        store.audit.append({
-          actor: `staff:${decision.actorIds?.join('+') ?? 'unknown'}`,
-          action: `door.${input.type}`,
-          ...(decision.doorId ? { subject: `door:${decision.doorId}` } : {}),
-          details: { outcome: decision.outcome, code: decision.code, reason: decision.reason, input: audited?.type === 'audit' ? audited.input : {} },
-        });
-      }
+      store.db.transaction(() => persistNow(decision, effects, input))();
     } catch (err) {
       // The door already had its answer; a failed write is loud but must not undo it.
       log.error({ err, decision: decision.code }, 'could not record an access decision');
+    }
+  };
+
+  const persistNow = (decision: Decision, effects: Effect[], input: AccessInput) => {
+    const audited = effects.find((e) => e.type === 'audit');
+    store.decisions.record({
+      at: decision.at,
+      ...(decision.doorId ? { doorId: decision.doorId } : {}),
+      ...('readerId' in input ? { readerId: input.readerId } : {}),
+      ...(decision.personId ? { personId: decision.personId } : {}),
+      ...(decision.movementId ? { movementId: decision.movementId } : {}),
+      outcome: decision.outcome,
+      code: decision.code,
+      reason: decision.reason,
+      detail: { input: audited?.type === 'audit' ? audited.input : { type: input.type } },
+    });
+    snapshot();
+    // Reception actions (releases, overrides, whereabouts, lockdown) also go to the audit chain.
+    if (input.type.startsWith('reception-') || input.type === 'confirm-whereabouts' || input.type === 'lockdown') {
+      store.audit.append({
+        actor: `staff:${decision.actorIds?.join('+') ?? 'unknown'}`,
+        action: `door.${input.type}`,
+        ...(decision.doorId ? { subject: `door:${decision.doorId}` } : {}),
+        details: { outcome: decision.outcome, code: decision.code, reason: decision.reason, input: audited?.type === 'audit' ? audited.input : {} },
+      });
     }
   };
 

@@ -86,7 +86,16 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
         driver = createMqttDoorDriver({ client, topicPrefix: mqttSettings.topicPrefix, siteId: config.site.id, readers, logger, clock });
         access.attach(driver, [...new Set(readers.map((r) => r.doorId))]);
         await driver.start();
-        stopListening.push(s.bus.on('bookings-changed', pushCredentials), s.bus.on('credentials-changed', pushCredentials));
+        stopListening.push(
+          s.bus.on('bookings-changed', pushCredentials),
+          s.bus.on('credentials-changed', pushCredentials),
+          // Escalation outputs (docs/mqtt.md): the sounder/strobe follows `active`; managers get each escalated alert.
+          s.bus.on('alert-escalation', (e) => {
+            const base = `${mqttSettings.topicPrefix}/${config.site.id}/_alerts`;
+            client?.publish(`${base}/sounder`, JSON.stringify({ v: 1, active: e.sounder }), { qos: 1, retain: true });
+            if (e.alert) client?.publish(`${base}/managers`, JSON.stringify({ v: 1, alert: e.alert }), { qos: 1 });
+          }),
+        );
         pushCredentials();
         schedulePush();
       },

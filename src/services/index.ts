@@ -6,7 +6,9 @@ import type { Clock } from '../clock.js';
 import type { Config } from '../config/schema.js';
 import { indexSite } from '../domain/site-index.js';
 import type { Store } from '../store/store.js';
+import { alertService } from '../alerts/service.js';
 import { accessEngine } from './access-engine.js';
+import { liveFeed } from './live-feed.js';
 import { bookingService } from './bookings.js';
 
 export function createServices(deps: { store: Store; config: Readonly<Config>; clock: Clock; logger: Logger }) {
@@ -16,6 +18,8 @@ export function createServices(deps: { store: Store; config: Readonly<Config>; c
   const access = accessEngine({ store, config, site, clock, bus, logger });
   return {
     access,
+    alerts: alertService({ store, clock, bus, logger, settings: config.settings.alerts }),
+    live: liveFeed({ bus, access, now: () => clock.now() }),
     store,
     config,
     clock,

@@ -37,9 +37,10 @@ export interface MigrationResult {
 /** Applies every migration newer than the database's version, each in its own transaction. */
 export function migrate(db: Db): MigrationResult {
   db.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
-  const row = db.prepare('SELECT MAX(version) AS v FROM schema_migrations').get() as { v: number | null };
-  const from = row.v ?? 0;
-  const latest = migrations[migrations.length - 1]?.version ?? 0;
+  const done = new Set((db.prepare('SELECT version FROM schema_migrations').all() as { version: number }[]).map((r) => r.version));
+  const from = Math.max(0, ...done);
+  const known = [...migrations].sort((a, b) => a.version - b.version);
+  const latest = known[known.length - 1]?.version ?? 0;
   if (from > latest) {
     throw new ContactdError(
       ErrorCodes.STORE_MIGRATION_FAILED,
@@ -47,7 +48,8 @@ export function migrate(db: Db): MigrationResult {
     );
   }
   const applied: string[] = [];
-  for (const m of migrations.filter((x) => x.version > from)) {
+  // Every migration not yet applied, in version order (also one that landed after a later one).
+  for (const m of known.filter((x) => !done.has(x.version))) {
     try {
       db.transaction(() => {
         db.exec(m.sql);

@@ -170,4 +170,41 @@ export const migrations: Migration[] = [
       CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
     `,
   },
+  {
+    version: 3,
+    name: 'alerts and access state',
+    sql: `
+      CREATE TABLE alerts (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        severity TEXT NOT NULL CHECK (severity IN ('info', 'warning', 'critical')),
+        text TEXT NOT NULL,
+        source TEXT NOT NULL,
+        zone_id TEXT,
+        door_id TEXT,
+        dedupe_key TEXT NOT NULL,
+        repeats INTEGER NOT NULL DEFAULT 0,
+        raised_at INTEGER NOT NULL,
+        acknowledged_at INTEGER,
+        acknowledged_by TEXT,
+        resolved_at INTEGER,
+        resolved_by TEXT,
+        note TEXT,
+        escalated_at INTEGER,
+        escalations INTEGER NOT NULL DEFAULT 0
+      );
+      CREATE INDEX alerts_open ON alerts(resolved_at, raised_at);
+      CREATE INDEX alerts_dedupe ON alerts(dedupe_key, resolved_at);
+      -- Small named documents, e.g. the access core's learned state, saved after each decision.
+      CREATE TABLE kv (key TEXT PRIMARY KEY, value TEXT NOT NULL, updated_at INTEGER NOT NULL);
+      -- Lockdown survives a restart: the latest row is the current state.
+      CREATE TABLE lockdown_log (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        active INTEGER NOT NULL,
+        by TEXT NOT NULL,
+        reason TEXT NOT NULL,
+        at INTEGER NOT NULL
+      );
+    `,
+  },
 ];

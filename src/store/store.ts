@@ -2,6 +2,7 @@
 import type { Clock } from '../clock.js';
 import { AuditLog } from '../audit/log.js';
 import { migrate, openDatabase, type Db } from './db.js';
+import { alertsRepo } from './repos/alerts.js';
 import { bookingsRepo } from './repos/bookings.js';
 import { casesRepo } from './repos/cases.js';
 import { credentialsRepo } from './repos/credentials.js';
@@ -23,6 +24,13 @@ export function createStore(db: Db, clock: Clock) {
     bookings: bookingsRepo(db, now),
     credentials: credentialsRepo(db, now),
     decisions: decisionsRepo(db),
+    alerts: alertsRepo(db),
+    kv: {
+      get: (key: string): string | undefined => (db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value,
+      set: (key: string, value: string): void => {
+        db.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, value, now());
+      },
+    },
     users: usersRepo(db, now),
     sessions: sessionsRepo(db),
     close: () => db.close(),

@@ -58,7 +58,7 @@ describe('contactd CLI', () => {
   it('migrates, adds users from stdin, and verifies then detects a broken audit chain', () => {
     const dataDir = tempDir();
     const env = envFor(dataDir);
-    expect(runCli(['migrate'], { env }).stdout).toMatch(/migrated schema 0 -> 1/);
+    expect(runCli(['migrate'], { env }).stdout).toMatch(/migrated schema 0 -> \d+/);
     expect(runCli(['migrate'], { env }).stdout).toMatch(/up to date/);
 
     const added = runCli(['user', 'add', 'ann', '--role', 'manager', '--password-stdin'], { env, input: 'a long enough password\n' });

@@ -126,8 +126,13 @@ describe('decide: keep-apart holds', () => {
 });
 
 describe('decide: lockdown, schedules, released departures', () => {
-  it('lets only a manager start a lockdown, then admits staff only', () => {
-    expect(run(demoDay(), { type: 'lockdown', active: true, managerId: 'st-1', reason: 'x', at: t('10:00') }).decision.code).toBe('MANAGER_REQUIRED');
+  it('lets any staff member start a lockdown, only a manager lift it, and admits staff only meanwhile', () => {
+    expect(run(demoDay(), { type: 'lockdown', active: true, managerId: 'nobody', reason: 'x', at: t('10:00') }).decision.code).toBe('NOT_AUTHORISED');
+    const byReception = run(demoDay(), { type: 'lockdown', active: true, managerId: 'st-1', reason: 'intruder', at: t('09:58') });
+    expect(byReception.decision.code).toBe('LOCKDOWN_CHANGED');
+    expect(run(byReception.state, { type: 'lockdown', active: false, managerId: 'st-1', reason: 'x', at: t('09:59') }).decision.code).toBe('MANAGER_REQUIRED');
+    expect(run(byReception.state, { type: 'lockdown-input', sourceId: 'key-switch', active: false, at: t('09:59') }).state.lockdown).toBe(true);
+    expect(run(byReception.state, { type: 'lockdown', active: false, managerId: 'mg-1', reason: 'all clear', at: t('09:59') }).state.lockdown).toBe(false);
     const l = run(demoDay(), { type: 'lockdown', active: true, managerId: 'mg-1', reason: 'intruder', at: t('09:59') });
     expect(l.effects).toContainEqual(expect.objectContaining({ type: 'door', command: expect.objectContaining({ type: 'lockdown', active: true }) }));
     expect(tap(l.state, 'gate-b-in', 'BB02', t('10:00')).decision).toMatchObject({ outcome: 'denied', code: 'LOCKDOWN' });

@@ -5,85 +5,23 @@
  * pushed to an esp-rfid controller still opens its door with the daemon stopped.
  */
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { pino } from 'pino';
 import { ManualClock } from '../../src/clock.js';
-import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
-import { startSiteSimulators, type SiteSimulators } from '../../simulators/mqtt-door/site.js';
 import type { EspRfidController, OwnDialectController } from '../../simulators/mqtt-door/index.js';
-import { testConfig } from '../helpers/config.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { bookedDay, lastDecision, MIN, START, stopDay, waitFor, type BookedDay } from '../helpers/daemon.js';
+import { removeTempDirs } from '../helpers/tmp.js';
 
-const MIN = 60_000;
-const START = Date.parse('2026-11-28T10:30:00Z');
-
-let daemon: RunningDaemon | undefined;
-let sims: SiteSimulators | undefined;
+let day: BookedDay | undefined;
 afterEach(async () => {
-  await sims?.stop();
-  await daemon?.stop();
-  sims = undefined;
-  daemon = undefined;
+  await stopDay(day);
+  day = undefined;
 });
 afterAll(removeTempDirs);
-
-async function bookedDay(clock: ManualClock) {
-  const config = testConfig(tempDir(), (raw) => {
-    raw.settings.mqtt.embeddedPort = 0;
-  });
-  daemon = await startDaemon({ config, configFile: 'test', clock, logger: pino({ level: 'silent' }) });
-  const { store, bookings } = daemon.services;
-  const person = (kind: 'child' | 'adult' | 'staff', fullName: string) => store.people.create({ kind, fullName });
-  const child = person('child', 'Cara Child');
-  const resident = person('adult', 'Rita Resident');
-  const visiting = person('adult', 'Victor Visiting');
-  const supervisor = person('staff', 'Sue Supervisor');
-  for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor.id, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
-  const caseRecord = store.cases.create({
-    reference: 'E2E-1',
-    familyName: 'Family E2E',
-    referral: { source: 'court', receivedOn: '2026-09-01' },
-    risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
-    settings: { firstToArrive: 'visiting' },
-  });
-  const booking = bookings.create(
-    {
-      caseId: caseRecord.id,
-      roomId: 'room-2',
-      serviceType: 'supervised',
-      start: START,
-      end: START + 90 * MIN,
-      supervisorId: supervisor.id,
-      participants: [
-        { personId: child.id, role: 'child' },
-        { personId: resident.id, role: 'resident-parent' },
-        { personId: visiting.id, role: 'visiting-parent' },
-      ],
-    },
-    'test',
-  );
-  bookings.issueVisitorCredential(booking.id, { personId: visiting.id, kind: 'card', value: 'c0ffee01' }, 'test');
-  bookings.issueVisitorCredential(booking.id, { personId: resident.id, kind: 'card', value: 'a1b2c3d4' }, 'test');
-  sims = await startSiteSimulators({ config, url: daemon.hardware.brokerUrl()!, clock });
-  const window = (personId: string, doorId: string) => booking.movements.find((m) => m.personId === personId && m.doorId === doorId && m.purpose === 'arrival')!;
-  return { daemon, sims, booking, resident, visiting, window };
-}
-
-const lastDecision = (d: RunningDaemon) => d.services.store.decisions.list({ limit: 1 })[0];
-
-async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe('MQTT doors end to end', () => {
   it('opens the right door in the window; refuses the wrong door and an early tap', async () => {
     const clock = new ManualClock(START - 3 * 60 * MIN);
-    const { sims, visiting, window } = await bookedDay(clock);
+    day = await bookedDay(clock);
+    const { sims, visiting, window, daemon } = day;
     const gateB = sims.own.get('gate-b') as OwnDialectController;
     const arrival = window(visiting.id, 'gate-b');
 
@@ -93,7 +31,7 @@ describe('MQTT doors end to end', () => {
     gateB.presentCard('gate-b-in', 'c0ffee01');
     await early;
     const earlyDecision = await waitFor('early decision', () => {
-      const d = lastDecision(daemon!);
+      const d = lastDecision(daemon);
       return d?.code === 'EARLY' ? d : undefined;
     });
     expect(earlyDecision.reason).toMatch(/early/i);
@@ -104,7 +42,7 @@ describe('MQTT doors end to end', () => {
     gateB.presentCard('gate-b-in', 'c0ffee01');
     const record = await unlocked;
     expect(record.doorId).toBe('gate-b');
-    expect(lastDecision(daemon!)).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: visiting.id });
+    expect(lastDecision(daemon)).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: visiting.id });
 
     // The same card at another family's door (the staff entrance): refused, nothing opens.
     const staffDoor = sims.own.get('staff') as OwnDialectController;
@@ -112,7 +50,7 @@ describe('MQTT doors end to end', () => {
     staffDoor.presentCard('staff-in', 'c0ffee01');
     await none;
     const wrong = await waitFor('wrong-door decision', () => {
-      const d = lastDecision(daemon!);
+      const d = lastDecision(daemon);
       return d?.doorId === 'staff' ? d : undefined;
     });
     expect(wrong.outcome).toBe('denied');
@@ -121,7 +59,8 @@ describe('MQTT doors end to end', () => {
 
   it('keeps a pushed esp-rfid credential working with the daemon stopped', async () => {
     const clock = new ManualClock(START - 3 * 60 * MIN);
-    const { sims, resident, window } = await bookedDay(clock);
+    day = await bookedDay(clock);
+    const { sims, resident, window, daemon } = day;
     const gateA = sims.espRfid.get('esp-rfid/gate-a') as EspRfidController;
     // The driver reconciles a booted controller after a quiet period on the daemon's clock: let it pass.
     await waitFor('credential pushed to gate A', () => {
@@ -130,8 +69,7 @@ describe('MQTT doors end to end', () => {
     }, 10_000);
     const arrival = window(resident.id, 'gate-a');
 
-    await daemon!.stop();
-    daemon = undefined;
+    await daemon.stop();
     clock.set(arrival.windowStart - 30 * MIN);
     expect(gateA.presentCard('a1b2c3d4')).toBe('Expired');
     clock.set(arrival.windowStart + MIN);

@@ -34,6 +34,9 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
   const logger = pino({ level: 'silent' });
   const services = createServices({ store, config, clock: clock as Clock, logger });
   const app = await buildApp({ ctx: services, logger });
+  services.live.start();
+  services.alerts.start();
+  services.access.start();
   return {
     app,
     store,
@@ -41,6 +44,9 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
     clock,
     config,
     async close() {
+      services.access.stop();
+      services.alerts.stop();
+      services.live.stop();
       await app.close();
       store.close();
     },

@@ -1,0 +1,80 @@
+/**
+ * The dashboards' live feed (docs/live.md): every change on the bus becomes a numbered
+ * message; the last MAX_KEPT are held so a page that blinked off catches up from the
+ * last number it saw, or is told to reload through REST when it missed more.
+ */
+import type { EventBus } from '../bus.js';
+import type { AccessEngine } from './access-engine.js';
+import { doorState } from '../domain/access-state.js';
+
+export const MAX_KEPT = 10_000;
+
+export interface LiveMessage {
+  seq: number;
+  type: 'decision' | 'door' | 'occupancy' | 'notice' | 'alert' | 'lockdown';
+  at: number;
+  data: unknown;
+}
+
+export type LiveListener = (m: LiveMessage) => void;
+
+export function liveFeed(deps: { bus: EventBus; access: AccessEngine; now: () => number }) {
+  const { bus, access } = deps;
+  const kept: LiveMessage[] = [];
+  const listeners = new Set<LiveListener>();
+  let seq = 0;
+  const unsubscribe: (() => void)[] = [];
+
+  const push = (type: LiveMessage['type'], at: number, data: unknown) => {
+    const m: LiveMessage = { seq: ++seq, type, at, data };
+    kept.push(m);
+    if (kept.length > MAX_KEPT) kept.splice(0, kept.length - MAX_KEPT);
+    for (const l of listeners) {
+      try {
+        l(m);
+      } catch {
+        listeners.delete(l);
+      }
+    }
+  };
+
+  const doorMessage = (doorId: string, at: number) => {
+    const d = doorState(access.state(), doorId);
+    return { doorId, open: d.open, unlocked: d.unlockedUntil > at || d.hardwareUnlocked, unlockedUntil: d.unlockedUntil > at ? d.unlockedUntil : null };
+  };
+
+  return {
+    start(): void {
+      unsubscribe.push(
+        bus.on('access-decision', ({ decision }) => {
+          push('decision', decision.at, decision);
+          if (decision.doorId) push('door', decision.at, doorMessage(decision.doorId, deps.now()));
+        }),
+        bus.on('occupancy', (e) => {
+          const initials = access.state().ctx.initials?.[e.personId] ?? '?';
+          push('occupancy', e.at, { personId: e.personId, initials, zones: e.zones });
+        }),
+        bus.on('reception-notice', (e) => push('notice', e.at, { kind: e.kind, text: e.text, doorId: e.doorId, personId: e.personId, until: e.until })),
+        bus.on('alert', (a) => push('alert', deps.now(), a)),
+        bus.on('lockdown', (l) => push('lockdown', l.at, l)),
+      );
+    },
+    stop(): void {
+      for (const u of unsubscribe.splice(0)) u();
+      listeners.clear();
+    },
+    /** Messages after `since`; `resync` when some of them are no longer held. */
+    since(since: number | undefined): { seq: number; resync: boolean; messages: LiveMessage[] } {
+      if (since === undefined) return { seq, resync: false, messages: [] };
+      const oldest = kept[0]?.seq ?? seq + 1;
+      const resync = since < oldest - 1 || since > seq;
+      return { seq, resync, messages: resync ? [] : kept.filter((m) => m.seq > since) };
+    },
+    subscribe(listener: LiveListener): () => void {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+  };
+}
+
+export type LiveFeed = ReturnType<typeof liveFeed>;
