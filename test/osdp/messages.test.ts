@@ -76,6 +76,8 @@ describe('OSDP messages round trip', () => {
   it('decodes keypad digits sent as the spec codes (* = 0x7F, # = 0x0D) and as ASCII', () => {
     expect(decodeReply(ReplyCode.KEYPAD, Uint8Array.of(0, 3, 0x31, 0x7f, 0x0d))).toEqual({ type: 'keypad', reader: 0, digits: '1*#' });
     expect(decodeReply(ReplyCode.KEYPAD, Uint8Array.of(0, 2, 0x2a, 0x23))).toEqual({ type: 'keypad', reader: 0, digits: '*#' });
+    expect(decodeReply(ReplyCode.KEYPAD, Uint8Array.of(0, 2, 0x41, 0x48))).toEqual({ type: 'keypad', reader: 0, digits: 'AH' });
+    expect(() => decodeReply(ReplyCode.KEYPAD, Uint8Array.of(0, 1, 0x49))).toThrowError(expect.objectContaining({ code: 'OSDP_MESSAGE_BAD_VALUE' }));
   });
 
   it('rejects wrong lengths and unknown codes with coded errors', () => {

@@ -1,8 +1,9 @@
 /**
  * Card and keypad input, SIA OSDP v2.2 sections 7.10 (osdp_RAW: reader, format code,
  * bit count LSB/MSB, bits packed MSB first) and 7.12 (osdp_KEYPAD: reader, digit
- * count, digits). Keypad digits are ASCII; the spec codes '*' as 0x7F and '#' as 0x0D,
- * and some readers send the plain ASCII '*' 0x2A / '#' 0x23: both are accepted.
+ * count, digits). Keypad digits are ASCII; the spec codes '*' (clear) as 0x7F, '#' (enter)
+ * as 0x0D and function keys as 'A'..'H' (0x41-0x48); some readers send the plain ASCII
+ * '*' 0x2A / '#' 0x23: both are accepted.
  */
 import { badValue, byteRange, expectAtLeast, expectLength, u16le } from './bytes.js';
 
@@ -32,7 +33,7 @@ const FROM_WIRE: Record<number, string> = { 0x7f: '*', 0x2a: '*', 0x0d: '#', 0x2
 
 export function encodeKeypad(k: { reader: number; digits: string }): Uint8Array {
   const codes = [...k.digits].map((c) => {
-    if (c >= '0' && c <= '9') return c.charCodeAt(0);
+    if ((c >= '0' && c <= '9') || (c >= 'A' && c <= 'H')) return c.charCodeAt(0);
     const wire = TO_WIRE[c];
     if (wire === undefined) throw badValue('keypad', `key '${c}' cannot be sent`);
     return wire;
@@ -45,7 +46,7 @@ export function decodeKeypad(data: Uint8Array): CardReply {
   expectLength('keypad', data, 2 + (data[1] as number));
   let digits = '';
   for (const b of data.subarray(2)) {
-    if (b >= 0x30 && b <= 0x39) digits += String.fromCharCode(b);
+    if ((b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x48)) digits += String.fromCharCode(b);
     else if (FROM_WIRE[b] !== undefined) digits += FROM_WIRE[b];
     else throw badValue('keypad', `key code 0x${b.toString(16)} undefined`);
   }
