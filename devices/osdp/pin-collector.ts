@@ -24,7 +24,7 @@ export class PinCollector {
       } else if (key === '*') {
         digits = '';
       } else if (key >= '0' && key <= '9') {
-        digits = digits.length >= this.maxDigits ? '' : digits + key;
+        digits = digits.length >= this.maxDigits ? key : digits + key;
       }
     }
     if (digits.length > 0) this.entries.set(readerId, { digits, at: now });
