@@ -1,8 +1,9 @@
 /**
  * Starts the door hardware side of the daemon as services: the MQTT broker (embedded
  * when no URL is configured), the MQTT door driver (both dialects), the esp-rfid
- * offline credential push, and, when settings.simulators.enabled, a simulated
- * controller for every MQTT reader. Each driver is attached to the access engine.
+ * offline credential push, the OSDP control panel for the serial buses, and, when
+ * settings.simulators.enabled, a simulated controller for every MQTT reader. Each
+ * driver is attached to the access engine.
  */
 import type { MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
@@ -10,6 +11,8 @@ import { connectBroker, disconnectBroker } from '../../devices/mqtt-broker/conne
 import { startEmbeddedBroker, type EmbeddedBroker } from '../../devices/mqtt-broker/embedded.js';
 import { createMqttDoorDriver, type MqttDoorDriver } from '../../devices/mqtt-door/driver.js';
 import { mqttReadersOf } from '../../devices/mqtt-door/readers.js';
+import { osdpBusesFromSettings, osdpReadersFromSite } from '../../devices/osdp/driver-config.js';
+import { createOsdpDriver, type OsdpDriver } from '../../devices/osdp/driver.js';
 import { startSiteSimulators, type SiteSimulators } from '../../simulators/mqtt-door/site.js';
 import type { Service } from '../daemon.js';
 import type { Services } from './index.js';
@@ -23,6 +26,7 @@ export interface DoorHardware {
   /** Set once started: the simulated controllers (demo and tests). */
   simulators(): SiteSimulators | undefined;
   mqttDriver(): MqttDoorDriver | undefined;
+  osdpDriver(): OsdpDriver | undefined;
   brokerUrl(): string | undefined;
 }
 
@@ -34,6 +38,8 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
   let client: MqttClient | undefined;
   let driver: MqttDoorDriver | undefined;
   let sims: SiteSimulators | undefined;
+  let osdp: OsdpDriver | undefined;
+  const osdpReaders = osdpReadersFromSite(config.site);
   let url: string | undefined;
   let cancelPush: (() => void) | undefined;
   const stopListening: (() => void)[] = [];
@@ -107,6 +113,20 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
       },
     },
   ];
+  if (osdpReaders.length > 0) {
+    services.push({
+      name: 'osdp-driver',
+      async start() {
+        // A `sim:<bus>` path is served by in-process simulated PDs (the demo); others are real serial ports.
+        osdp = createOsdpDriver({ buses: osdpBusesFromSettings(config.settings), readers: osdpReaders, logger, clock });
+        access.attach(osdp, [...new Set(osdpReaders.map((r) => r.doorId))]);
+        await osdp.start();
+      },
+      async stop() {
+        await osdp?.stop();
+      },
+    });
+  }
   if (config.settings.simulators.enabled && readers.length > 0) {
     services.push({
       name: 'mqtt-door-simulators',
@@ -118,5 +138,5 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
       },
     });
   }
-  return { services, simulators: () => sims, mqttDriver: () => driver, brokerUrl: () => url };
+  return { services, simulators: () => sims, mqttDriver: () => driver, osdpDriver: () => osdp, brokerUrl: () => url };
 }

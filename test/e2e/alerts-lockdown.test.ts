@@ -90,7 +90,7 @@ describe('alerts', () => {
     const gate = day.sims.own.get('gate-b') as OwnDialectController;
     for (let i = 0; i < 6; i++) {
       gate.presentCard('gate-b-in', `deadbe${i}${i}`);
-      await waitFor(`denial ${i}`, () => day!.daemon.services.store.decisions.list({ limit: 20 }).filter((d) => d.doorId === 'gate-b').length > i);
+      await waitFor(`denial ${i}`, () => day!.daemon.services.store.decisions.list({ doorId: 'gate-b', limit: 20 }).length > i);
     }
     const alerts = day.daemon.services.store.alerts.list({ state: 'open' }).filter((a) => a.kind === 'denial-burst');
     expect(alerts).toHaveLength(1);
@@ -118,7 +118,7 @@ describe('lockdown', () => {
     const denied = gateB.relay.expectNoUnlock('gate-b', 700);
     gateB.presentCard('gate-b-in', 'c0ffee01');
     await denied;
-    await waitFor('lockdown denial', () => day!.daemon.services.store.decisions.list({ limit: 5 }).find((d) => d.code === 'LOCKDOWN'));
+    await waitFor('lockdown denial', () => day!.daemon.services.store.decisions.list({ doorId: 'gate-b', limit: 5 }).find((d) => d.code === 'LOCKDOWN'));
 
     const staffDoor = day.sims.own.get('staff') as OwnDialectController;
     const admitted = staffDoor.relay.expectUnlock('staff', 3000);

@@ -31,7 +31,7 @@ describe('MQTT doors end to end', () => {
     gateB.presentCard('gate-b-in', 'c0ffee01');
     await early;
     const earlyDecision = await waitFor('early decision', () => {
-      const d = lastDecision(daemon);
+      const d = lastDecision(daemon, 'gate-b');
       return d?.code === 'EARLY' ? d : undefined;
     });
     expect(earlyDecision.reason).toMatch(/early/i);
@@ -42,7 +42,7 @@ describe('MQTT doors end to end', () => {
     gateB.presentCard('gate-b-in', 'c0ffee01');
     const record = await unlocked;
     expect(record.doorId).toBe('gate-b');
-    expect(lastDecision(daemon)).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: visiting.id });
+    expect(lastDecision(daemon, 'gate-b')).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: visiting.id });
 
     // The same card at another family's door (the staff entrance): refused, nothing opens.
     const staffDoor = sims.own.get('staff') as OwnDialectController;
@@ -50,8 +50,7 @@ describe('MQTT doors end to end', () => {
     staffDoor.presentCard('staff-in', 'c0ffee01');
     await none;
     const wrong = await waitFor('wrong-door decision', () => {
-      const d = lastDecision(daemon);
-      return d?.doorId === 'staff' ? d : undefined;
+      return lastDecision(daemon, 'staff');
     });
     expect(wrong.outcome).toBe('denied');
     expect(wrong.reason.length).toBeGreaterThan(10);

@@ -76,7 +76,8 @@ export async function stopDay(day: BookedDay | undefined): Promise<void> {
   await day?.daemon.stop();
 }
 
-export const lastDecision = (d: RunningDaemon) => d.services.store.decisions.list({ limit: 1 })[0];
+/** The latest access decision at one door (other doors and devices keep deciding meanwhile). */
+export const lastDecision = (d: RunningDaemon, doorId: string) => d.services.store.decisions.list({ doorId, limit: 1 })[0];
 
 /** Polls `fn` (real time) until it returns something truthy. */
 export async function waitFor<T>(what: string, fn: () => T | undefined, timeoutMs = 5000): Promise<T> {
