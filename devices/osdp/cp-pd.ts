@@ -179,33 +179,42 @@ export class PdLink {
       this.reject('sequence mismatch (stale reply)');
       return false;
     }
-    const reply = this.openReply(frame);
-    if (!reply) return false;
+    const data = this.unwrap(frame);
+    if (!data) return false;
     this.lastValidAt = now;
     this.offlineAttempts = 0;
     this.inFlight = undefined;
     this.sequence = this.sequence === 0 ? 1 : (this.sequence % 3) + 1;
+    let reply: Reply;
+    try {
+      reply = decodeReply(frame.code, data);
+    } catch (e) {
+      // The checks passed, so this is what the PD meant to send: asking again would only
+      // bring the same bytes back. The exchange is over; its content is refused.
+      this.reject(isOsdpError(e) ? `${e.code}: ${e.message}` : String(e));
+      flight.item?.onDone?.(false, 'undecodable reply');
+      return true;
+    }
     this.dispatch(reply, frame, flight, now);
     return true;
   }
 
-  private openReply(frame: DecodedFrame): Reply | undefined {
+  /** Checks the secure channel state and MAC; returns the plaintext data, or undefined to ignore the frame. */
+  private unwrap(frame: DecodedFrame): Uint8Array | undefined {
+    if (!this.session) {
+      return hasMac(frame.securityBlock) ? this.reject('MAC-protected reply without a secure channel') : frame.data;
+    }
+    if (!hasMac(frame.securityBlock)) {
+      // A PD that dropped the channel answers NAK in plain text; nothing else counts.
+      return frame.code === ReplyCode.NAK ? frame.data : this.reject('plain-text reply inside the secure channel');
+    }
     try {
-      let data = frame.data;
-      if (this.session) {
-        if (hasMac(frame.securityBlock)) data = this.session.open(frame);
-        else if (frame.code !== ReplyCode.NAK) return this.reject('plain-text reply inside the secure channel');
-      } else if (hasMac(frame.securityBlock)) {
-        return this.reject('MAC-protected reply without a secure channel');
-      }
-      return decodeReply(frame.code, data);
+      return this.session.open(frame);
     } catch (e) {
-      if (isOsdpError(e) && e.code.startsWith('OSDP_SC_')) {
-        this.log.warn({ address: this.address, code: e.code }, 'osdp: secure channel check failed; resetting link');
-        this.resetLink('secure channel failure');
-        return undefined;
-      }
-      return this.reject(isOsdpError(e) ? e.code : String(e));
+      this.log.warn({ address: this.address, code: isOsdpError(e) ? e.code : 'unknown' }, 'osdp: secure channel check failed; resetting link');
+      this.stats.rejectedReplies++;
+      this.resetLink('secure channel failure');
+      return undefined;
     }
   }
 

@@ -78,3 +78,31 @@ describe('CP against a PD answering arbitrary well-framed replies (fuzz)', () =>
     );
   });
 });
+
+describe('CP against a PD sending a reply it cannot decode (e.g. osdp_FMT)', () => {
+  it('closes the exchange without retries and keeps the PD online', async () => {
+    const clock = new ManualClock(0);
+    const [cp, pd] = createMemoryPortPair();
+    const parser = new FrameParser({
+      onFrame: (f) => {
+        const [code, data] = f.code === 0x60 ? [0x51, Uint8Array.of(0, 0, 3, 0x31, 0x32, 0x33)] : [0x40, new Uint8Array(0)];
+        pd.write(encodeFrame({ address: f.address, reply: true, sequence: f.sequence, useCrc: true, code, data }));
+      },
+    });
+    pd.on('data', (c) => parser.push(c));
+    const bus = new OsdpBus({ busId: 'fmt', path: 'mem', baudRate: 115200, clock, logger: silent, portFactory: async () => cp, pds: [{ address: 2 }] });
+    const events: BusEvent[] = [];
+    bus.onEvent((e) => events.push(e));
+    await bus.start();
+    for (let t = 0; t < 1000; t++) {
+      for (let k = 0; k < 3; k++) await flush();
+      clock.advance(10);
+    }
+    await bus.stop();
+    expect(events.map((e) => e.type)).toEqual(['bus-up', 'pd-online']);
+    const stats = bus.link(2)!.stats;
+    expect(stats.polls).toBeGreaterThan(100);
+    expect(stats.retries).toBe(0);
+    expect(stats.rejectedReplies).toBeGreaterThanOrEqual(stats.polls - 1); // the last poll may still be in flight
+  });
+});
