@@ -97,3 +97,45 @@ describe.runIf(haveSocat)('OSDP through a real pty (socat): card at the reader -
     expect(pin).toMatchObject({ readerId: 'front-in', credential: { kind: 'pin', pin: '2468' } });
   });
 });
+
+describe.runIf(haveSocat)('OSDP bus over a pty that disappears and comes back (adapter unplugged and re-plugged)', () => {
+  it('reports the bus down, reopens it with backoff under the same path, and the PD comes back online', async () => {
+    const links: [string, string] = [`/tmp/contactd-osdp-${process.pid}-cp`, `/tmp/contactd-osdp-${process.pid}-pd`];
+    const sim = new SimulatedOsdpBus('bus-u', systemClock, [{ address: 3 }]);
+    const events: DeviceEvent[] = [];
+    let pty = await openPtyPair({ links });
+    let pdPort = await serialPortFactory({ busId: 'bus-u', path: links[1], baudRate: 9600, addresses: [] });
+    sim.attach(pdPort);
+    const driver = createOsdpDriver({
+      buses: [{ id: 'bus-u', path: links[0], baudRate: 9600 }],
+      readers: [{ readerId: 'gate', doorId: 'gate', bus: 'bus-u', address: 3, output: 0, doorContactInput: 0 }],
+      logger: silent, clock: systemClock, portFactory: serialPortFactory, timing: { reopenMinMs: 100, reopenMaxMs: 400 },
+    });
+    driver.onEvent((e) => events.push(e));
+    const availability = (kind: string, online: boolean) =>
+      events.filter((e) => e.type === 'device-availability' && e.deviceKind === kind && e.online === online).length;
+    try {
+      await driver.start();
+      await waitFor(events, (e): e is DeviceEvent => e.type === 'device-availability' && e.deviceKind === 'reader' && e.online);
+      sim.detach();
+      await pdPort.close();
+      await pty.close(); // the adapter is gone
+      await waitFor(events, (e): e is DeviceEvent => e.type === 'device-availability' && e.deviceKind === 'bus' && !e.online);
+      expect(availability('reader', false)).toBe(1);
+      await new Promise((r) => setTimeout(r, 600)); // a few failed reopen attempts
+      pty = await openPtyPair({ links }); // plugged back in
+      pdPort = await serialPortFactory({ busId: 'bus-u', path: links[1], baudRate: 9600, addresses: [] });
+      sim.attach(pdPort);
+      for (let i = 0; i < 300 && availability('reader', true) < 2; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(availability('bus', true)).toBe(2);
+      expect(availability('reader', true)).toBe(2);
+      sim.pd(3).presentCard('h10301', 5, 55);
+      await waitFor(events, (e): e is DeviceEvent => e.type === 'credential-presented');
+    } finally {
+      await driver.stop();
+      sim.detach();
+      await pdPort.close();
+      await pty.close();
+    }
+  });
+});
