@@ -5,6 +5,8 @@
  *   no baud rate), and the software cycle time;
  * - the wire-time limit for POLL/ACK at 115200 and 9600 baud (8N1 = 10 bits a byte), to
  *   compare against: the target is at least 90% of it;
+ * - the CP's own turnaround (reply in -> next command out), which is what it adds to the
+ *   wire time on a real bus, and the poll rate that leaves at 115200 with an instant PD;
  * - card-read to OUT latency: card presented at a simulated reader -> credential event ->
  *   unlock executed at once -> OUT active at the PD. Target: one poll cycle + 2 ms.
  */
@@ -61,10 +63,35 @@ async function openLink(pdCount: number, ctx: BenchContext): Promise<Link> {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function pollsPerSecond(pdCount: number, windowMs: number, ctx: BenchContext): Promise<number> {
+/**
+ * Wraps the CP's port to time the CP's own turnaround: from the last reply bytes arriving
+ * to the next command being handed to the port. On a real wire this is what the CP adds
+ * to each exchange on top of the wire time and the PD's own reply delay.
+ */
+function timedFactory(factory: PortFactory, turnarounds: number[]): PortFactory {
+  return async (req) => {
+    const port = await factory(req);
+    let lastData = 0;
+    port.on('data', () => {
+      lastData = performance.now();
+    });
+    return {
+      write: (data) => {
+        if (lastData > 0) turnarounds.push(performance.now() - lastData);
+        lastData = 0;
+        port.write(data);
+      },
+      on: (event, listener) => port.on(event, listener),
+      off: (event, listener) => port.off(event, listener),
+      close: () => port.close(),
+    } as SerialPortLike;
+  };
+}
+
+async function pollsPerSecond(pdCount: number, windowMs: number, ctx: BenchContext, turnarounds: number[] = []): Promise<number> {
   const link = await openLink(pdCount, ctx);
   const bus = new OsdpBus({
-    busId: 'bench', path: 'bench', baudRate: 115200, clock: systemClock, logger: silent, portFactory: link.cpFactory,
+    busId: 'bench', path: 'bench', baudRate: 115200, clock: systemClock, logger: silent, portFactory: timedFactory(link.cpFactory, turnarounds),
     pds: Array.from({ length: pdCount }, (_, i) => ({ address: i + 1 })),
   });
   let online = 0;
@@ -129,10 +156,14 @@ export const osdpSuite: BenchSuite = {
   name: 'osdp',
   async run(ctx) {
     const windowMs = ctx.quick ? 1000 : 3000;
-    const one = await pollsPerSecond(1, windowMs, ctx);
+    const turnarounds: number[] = [];
+    const one = await pollsPerSecond(1, windowMs, ctx, turnarounds);
     const eight = await pollsPerSecond(8, windowMs, ctx);
     ctx.log(`polls/s: 1 PD ${one.toFixed(0)}, 8 PDs ${eight.toFixed(0)}`);
     const limit115200 = wireLimitPollsPerSecond(115200);
+    const turnaroundMs = turnarounds.reduce((a, b) => a + b, 0) / turnarounds.length;
+    // With an instant PD, one exchange at 115200 takes the wire time plus the CP's turnaround.
+    const cpBound115200 = 1000 / (1000 / limit115200 + turnaroundMs);
     const latencies = await cardToOut(8, ctx.quick ? 40 : 200, ctx);
     const cycle8Ms = (1000 / eight) * 8;
     const p99 = percentile(latencies, 99);
@@ -143,6 +174,11 @@ export const osdpSuite: BenchSuite = {
       osdp_wire_limit_polls_per_s_9600: wireLimitPollsPerSecond(9600),
       osdp_ratio_to_wire_limit_115200_1pd: one / limit115200,
       osdp_ratio_to_wire_limit_115200_8pd: eight / limit115200,
+      osdp_cp_turnaround_p50_ms: percentile(turnarounds, 50),
+      osdp_cp_turnaround_p99_ms: percentile(turnarounds, 99),
+      /** Polls/s the CP itself allows at 115200 (wire time + its turnaround), and as a share of the limit. */
+      osdp_cp_bound_polls_per_s_115200: cpBound115200,
+      osdp_cp_bound_ratio_to_wire_limit_115200: cpBound115200 / limit115200,
       osdp_software_cycle_ms_1pd: 1000 / one,
       osdp_software_cycle_ms_8pd: cycle8Ms,
       osdp_card_to_out_p50_ms: percentile(latencies, 50),
