@@ -41,7 +41,7 @@ function alertItem(a: AlertView): HTMLElement {
   const where = [a.doorId ? doorName(a.doorId) : '', a.zoneId ? zoneName(a.zoneId) : ''].filter(Boolean).join(', ');
   return h(
     'li',
-    { class: `alert sev-${a.severity} ${state_}`, 'data-alert': a.id, 'data-state': state_ },
+    { class: `alert sev-${a.severity} ${state_}`, 'data-alert': a.id, 'data-kind': a.kind, 'data-state': state_ },
     h('p', { class: 'alert-head' }, h('span', { class: `badge sev-${a.severity}` }, a.severity), ' ', h('strong', {}, a.text)),
     h(
       'p',

@@ -1,0 +1,58 @@
+/**
+ * Headless Chromium for the dashboard tests and benchmark: Debian's chromium driven by
+ * playwright-core. Missing chromium fails under CI (which installs it) and otherwise
+ * skips with the install line. The dashboard is built once per run with web/build.mjs.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const INSTALL_HINT = 'apt-get install -y chromium';
+const REPO = path.resolve(import.meta.dirname, '../..');
+
+/** True when chromium is there; throws under CI when it is not; otherwise warns and returns false. */
+export function requireChromium(): boolean {
+  if (existsSync(CHROMIUM_PATH)) return true;
+  if (process.env.CI) throw new Error(`chromium is required for the browser tests at ${CHROMIUM_PATH} (${INSTALL_HINT})`);
+  console.warn(`skipping browser tests: chromium not found at ${CHROMIUM_PATH} (${INSTALL_HINT})`);
+  return false;
+}
+
+export function buildDashboard(): void {
+  execFileSync(process.execPath, [path.join(REPO, 'web/build.mjs')], { cwd: REPO, stdio: 'pipe' });
+}
+
+export interface LaunchedBrowser {
+  browser: Browser;
+  close(): Promise<void>;
+}
+
+/**
+ * This machine has no internet: background networking would only flood refused
+ * connections. Playwright gives every launch a fresh temporary profile (user data dir).
+ */
+export async function launchChromium(): Promise<LaunchedBrowser> {
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM_PATH,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--autoplay-policy=no-user-gesture-required',
+    ],
+  });
+  return {
+    browser,
+    async close() {
+      await browser.close().catch(() => undefined);
+    },
+  };
+}
