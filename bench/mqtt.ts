@@ -2,19 +2,23 @@
  * MQTT door path: credential presented at a simulated controller -> unlock command
  * received by that controller, through the real broker and driver, at a sustained
  * load across 50 doors; beside the bare broker round trip (same hops, QoS 1, same
- * rate) measured in the same run. The decision step is injectable: until the access
- * core is plugged in, a trivial allow-list stands in (labelled in the output).
+ * rate) measured in the same run. The decision is the daemon's real access engine
+ * (pure decision, then the decision record and state snapshot in SQLite) on a
+ * generated 50-door site with one staff card per door.
  */
 import mqtt from 'mqtt';
 import pino from 'pino';
 import { systemClock } from '../src/clock.js';
-import type { DeviceEvent } from '../src/domain/device-events.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { parseConfig } from '../src/config/load.js';
+import { createServices } from '../src/services/index.js';
+import { openStore } from '../src/store/store.js';
 import { connectBroker, noDelay, startEmbeddedBroker } from '../devices/mqtt-broker/index.js';
 import { createMqttDoorDriver, type MqttReaderConfig } from '../devices/mqtt-door/index.js';
 import { OwnDialectController } from '../simulators/mqtt-door/index.js';
 import type { BenchContext, BenchSuite } from './suite.js';
-
-export type Decide = (event: Extract<DeviceEvent, { type: 'credential-presented' }>) => boolean;
 
 const DOORS = 50;
 const RATE = 200; // presentations per second, across all doors
@@ -62,22 +66,50 @@ async function bareRoundTrip(url: string, ms: number): Promise<number[]> {
   return rtts;
 }
 
-export async function runMqttBench(ctx: BenchContext, decide?: Decide): Promise<Record<string, number>> {
+/** A site of DOORS doors from the street into their own lobby, each with one MQTT reader. */
+function benchConfig(dataDir: string) {
+  const zones = [{ id: 'outside', name: 'Street', kind: 'outside' }, ...Array.from({ length: DOORS }, (_, i) => ({ id: `z${i}`, name: `Lobby ${i}`, kind: 'lobby' }))];
+  const doors = Array.from({ length: DOORS }, (_, i) => ({
+    id: `d${i}`,
+    name: `Door ${i}`,
+    from: 'outside',
+    to: `z${i}`,
+    readers: [{ id: `d${i}-in`, side: 'from', controller: { kind: 'mqtt', deviceId: `d${i}` } }],
+  }));
+  const week = Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, [['00:00', '23:59']]]));
+  return parseConfig({
+    site: {
+      id: SITE,
+      name: 'Benchmark site',
+      openingHours: week,
+      zones,
+      doors,
+      rooms: [],
+      entrances: [0, 1].map((i) => ({ id: `e${i}`, name: `Entrance ${i}`, doors: [`d${i}`], waitingZone: `z${i}` })),
+      cameras: [],
+    },
+    settings: { dataDir, logLevel: 'error' },
+  });
+}
+
+export async function runMqttBench(ctx: BenchContext): Promise<Record<string, number>> {
   const logger = pino({ level: 'silent' });
   const ms = ctx.quick ? 3000 : 10_000;
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-'));
+  const config = benchConfig(dataDir);
+  const store = openStore(dataDir, systemClock);
+  const services = createServices({ store, config, clock: systemClock, logger });
+  for (let i = 0; i < DOORS; i++) {
+    const staff = store.people.create({ kind: 'staff', fullName: `Staff ${i}` });
+    store.credentials.issue({ personId: staff.id, kind: 'card', value: `card-${i}` });
+  }
+  services.access.reload('bench staff issued');
   const broker = await startEmbeddedBroker({ port: 0, logger });
-  const allow = new Set(Array.from({ length: DOORS }, (_, i) => `card-${i}`));
-  const decision: Decide = decide ?? ((e) => e.credential.kind === 'card' && allow.has(e.credential.id));
-  if (!decide) ctx.log('decision step: trivial allow-list (placeholder until the access core is plugged in)');
   const readers: MqttReaderConfig[] = Array.from({ length: DOORS }, (_, i) => ({ readerId: `d${i}-in`, doorId: `d${i}`, controller: { kind: 'mqtt', deviceId: `d${i}` } }));
   const client = connectBroker({ url: broker.url, clientId: 'bench-contactd', logger });
   await new Promise<void>((r) => client.once('connect', () => r()));
   const driver = createMqttDoorDriver({ client, topicPrefix: 'contactd', siteId: SITE, readers, logger, clock: systemClock });
-  let seq = 0;
-  driver.onEvent((e) => {
-    if (e.type !== 'credential-presented' || !decision(e)) return;
-    driver.execute({ type: 'unlock', doorId: e.doorId, seconds: 1, commandId: `b-${seq++}`, expiresAt: Date.now() + 5000 });
-  });
+  services.access.attach(driver, readers.map((r) => r.doorId));
   await driver.start();
   const sims = readers.map((r) => new OwnDialectController({ url: broker.url, topicPrefix: 'contactd', siteId: SITE, deviceId: r.doorId, readers: new Map([[r.readerId, r.doorId]]) }));
   await Promise.all(sims.map((s) => s.start()));
@@ -103,6 +135,10 @@ export async function runMqttBench(ctx: BenchContext, decide?: Decide): Promise<
   await driver.stop();
   await client.endAsync();
   await broker.close();
+  const granted = store.decisions.list({ limit: 100_000 }).filter((d) => d.outcome === 'granted').length;
+  store.close();
+  rmSync(dataDir, { recursive: true, force: true });
+  ctx.log(`access engine granted ${granted} presentations`);
   latencies.sort((a, b) => a - b);
   bare.sort((a, b) => a - b);
   ctx.log(`${latencies.length} unlocks measured, ${bare.length} bare round trips`);

@@ -37,23 +37,35 @@ export function collapseTo(possible: PossibleZones, personId: string, zoneId: st
  */
 export function closeOverDoors(possible: PossibleZones, openDoors: readonly DoorConfig[], site: SiteIndex): PossibleZones {
   if (openDoors.length === 0) return possible;
-  let next = possible;
-  for (const personId of Object.keys(possible)) {
-    const zones = new Set(possible[personId]);
-    for (let changed = true; changed; ) {
-      changed = false;
-      for (const door of openDoors) {
-        for (const [here, there] of [[door.from, door.to], [door.to, door.from]] as const) {
-          if (zones.has(here) && site.isTracked(here) && !zones.has(there)) {
-            zones.add(there);
-            changed = true;
-          }
-        }
+  // Zones joined by an open door; only a tracked zone gives (the street only receives).
+  const joined = new Map<string, string[]>();
+  const link = (here: string, there: string) => {
+    if (!site.isTracked(here)) return;
+    const list = joined.get(here);
+    if (list) list.push(there);
+    else joined.set(here, [there]);
+  };
+  for (const door of openDoors) {
+    link(door.from, door.to);
+    link(door.to, door.from);
+  }
+  let next: Record<string, readonly string[]> | undefined;
+  for (const [personId, start] of Object.entries(possible)) {
+    if (!start.some((z) => joined.has(z))) continue;
+    const zones = new Set(start);
+    const queue = [...start];
+    while (queue.length > 0) {
+      for (const there of joined.get(queue.pop()!) ?? []) {
+        if (zones.has(there)) continue;
+        zones.add(there);
+        queue.push(there);
       }
     }
-    if (zones.size !== possible[personId]!.length) next = setZones(next, personId, zones, site);
+    if (zones.size === start.length) continue;
+    next ??= { ...possible };
+    next[personId] = [...zones].sort();
   }
-  return next;
+  return next ?? possible;
 }
 
 export interface Intersection {

@@ -137,12 +137,32 @@ export function accessEngine(deps: AccessEngineDeps) {
     return { decision: result.decision, effects: result.effects };
   };
 
-  const persist = (decision: Decision, effects: Effect[], input: AccessInput) => {
+  /**
+   * Device decisions are committed in one transaction per event-loop turn, right after
+   * their commands went out: under a burst of taps this keeps SQLite off the next tap's
+   * path. Reception actions are committed before the API answers.
+   */
+  let pending: { decision: Decision; effects: Effect[]; input: AccessInput }[] = [];
+  const flush = () => {
+    if (pending.length === 0) return;
+    const batch = pending;
+    pending = [];
     try {
-      store.db.transaction(() => persistNow(decision, effects, input))();
+      store.db.transaction(() => {
+        for (const p of batch) persistNow(p.decision, p.effects, p.input);
+        snapshot();
+      })();
     } catch (err) {
-      // The door already had its answer; a failed write is loud but must not undo it.
-      log.error({ err, decision: decision.code }, 'could not record an access decision');
+      // The doors already had their answers; a failed write is loud but must not undo them.
+      log.error({ err, decisions: batch.length }, 'could not record access decisions');
+    }
+  };
+  const persist = (decision: Decision, effects: Effect[], input: AccessInput) => {
+    pending.push({ decision, effects, input });
+    if (isDeviceEvent(input)) {
+      if (pending.length === 1) setImmediate(flush);
+    } else {
+      flush();
     }
   };
 
@@ -159,9 +179,8 @@ export function accessEngine(deps: AccessEngineDeps) {
       reason: decision.reason,
       detail: { input: audited?.type === 'audit' ? audited.input : { type: input.type } },
     });
-    snapshot();
     // Reception actions (releases, overrides, whereabouts, lockdown) also go to the audit chain.
-    if (input.type.startsWith('reception-') || input.type === 'confirm-whereabouts' || input.type === 'lockdown') {
+    if (!isDeviceEvent(input)) {
       store.audit.append({
         actor: `staff:${decision.actorIds?.join('+') ?? 'unknown'}`,
         action: `door.${input.type}`,
@@ -187,6 +206,8 @@ export function accessEngine(deps: AccessEngineDeps) {
       );
     },
     handle,
+    /** Commits decisions still waiting for the end of this event-loop turn. */
+    flush,
     reload,
     state: (): AccessState => state,
     start(): void {
@@ -195,10 +216,14 @@ export function accessEngine(deps: AccessEngineDeps) {
       scheduleReload();
     },
     stop(): void {
+      flush();
       cancelReload?.();
       for (const u of unsubscribe.splice(0)) u();
     },
   };
 }
+
+const RECEPTION_INPUTS = new Set(['reception-release', 'reception-override', 'confirm-whereabouts', 'lockdown']);
+const isDeviceEvent = (input: AccessInput): boolean => !RECEPTION_INPUTS.has(input.type);
 
 export type AccessEngine = ReturnType<typeof accessEngine>;

@@ -14,6 +14,10 @@ import { sessionsRepo, usersRepo } from './repos/users.js';
 
 export function createStore(db: Db, clock: Clock) {
   const now = () => clock.now();
+  const kvGet = db.prepare('SELECT value FROM kv WHERE key = ?');
+  const kvSet = db.prepare(
+    'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
+  );
   return {
     db,
     audit: new AuditLog(db, clock),
@@ -26,9 +30,9 @@ export function createStore(db: Db, clock: Clock) {
     decisions: decisionsRepo(db),
     alerts: alertsRepo(db),
     kv: {
-      get: (key: string): string | undefined => (db.prepare('SELECT value FROM kv WHERE key = ?').get(key) as { value: string } | undefined)?.value,
+      get: (key: string): string | undefined => (kvGet.get(key) as { value: string } | undefined)?.value,
       set: (key: string, value: string): void => {
-        db.prepare('INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at').run(key, value, now());
+        kvSet.run(key, value, now());
       },
     },
     users: usersRepo(db, now),
