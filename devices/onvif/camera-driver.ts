@@ -1,0 +1,244 @@
+/**
+ * One ONVIF camera, through the onvif package's promise API: connect with the camera's
+ * credentials (the package sends WS-Security UsernameToken digests and answers HTTP
+ * digest challenges, ONVIF Core 5.9.1), read device information, profiles, stream and
+ * snapshot URIs, measure clock skew (GetSystemDateAndTime, Core 8.3.1), run a PullPoint
+ * subscription (Core 9.2) and report availability. It turns notifications into
+ * CameraSignals; the service maps them onto domain events.
+ */
+import { Agent } from 'node:http';
+import type { Logger } from 'pino';
+import type { Clock } from '../../src/clock.js';
+import { createOnvifCam, type OnvifCam } from './onvif-client.js';
+import { parseNotification, type CameraSignal } from './event-topics.js';
+import { measureSkew, type SkewReading } from './skew.js';
+
+export interface CameraDriverOptions {
+  cameraId: string;
+  /** Device service URL, e.g. http://10.0.0.5/onvif/device_service */
+  url: string;
+  username: string;
+  password: string;
+  clock: Clock;
+  logger: Logger;
+  /** Per-request timeout (not the PullMessages wait). */
+  requestTimeoutMs?: number;
+  /** Liveness probe period (an unauthenticated GetSystemDateAndTime). */
+  probeEveryMs?: number;
+  /** Failed probes in a row before the camera is declared offline. */
+  offlineAfterFailures?: number;
+  /** Warn when the camera's clock is further off than this. */
+  skewWarnMs?: number;
+  /** First reconnect delay; doubles up to maxBackoffMs. */
+  backoffMs?: number;
+  maxBackoffMs?: number;
+}
+
+export interface CameraInfo {
+  manufacturer?: string;
+  model?: string;
+  firmware?: string;
+  serial?: string;
+  profileToken?: string;
+  streamUri?: string;
+  snapshotUri?: string;
+}
+
+export interface CameraDriverListener {
+  signal(signal: CameraSignal & { at: number }): void;
+  availability(online: boolean, reason: string): void;
+  skew(reading: SkewReading): void;
+  rejected(reason: string, topic?: string): void;
+}
+
+/* The package's objects are loosely typed; read them defensively. */
+type Loose = Record<string, unknown> | undefined;
+const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+
+export class OnvifCameraDriver {
+  info: CameraInfo = {};
+  online = false;
+  lastSkew: SkewReading | undefined;
+  private cam: OnvifCam | undefined;
+  private agent = new Agent({ keepAlive: false });
+  private running = false;
+  private failures = 0;
+  private cancelProbe: (() => void) | undefined;
+  private backoff: number;
+  private wakeBackoff: (() => void) | undefined;
+
+  constructor(
+    private readonly o: CameraDriverOptions,
+    private readonly listener: CameraDriverListener,
+  ) {
+    this.backoff = o.backoffMs ?? 1000;
+  }
+
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    void this.runLoop();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    this.cancelProbe?.();
+    this.wakeBackoff?.();
+    // Closing the agent's sockets ends a PullMessages the camera is holding open.
+    this.agent.destroy();
+  }
+
+  private newCam(): OnvifCam {
+    const u = new URL(this.o.url);
+    this.agent.destroy();
+    this.agent = new Agent({ keepAlive: false });
+    return createOnvifCam({
+      hostname: u.hostname,
+      port: Number(u.port || 80),
+      path: u.pathname,
+      username: this.o.username,
+      password: this.o.password,
+      timeout: this.o.requestTimeoutMs ?? 5000,
+      agent: this.agent,
+      // Cameras behind NAT advertise their inside address in XAddrs: keep the configured one.
+      preserveAddress: true,
+    });
+  }
+
+  /** Connect, then pull events until something fails; reconnect with backoff. */
+  private async runLoop(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.connect();
+        this.backoff = this.o.backoffMs ?? 1000;
+        await this.pullLoop();
+      } catch (e) {
+        if (!this.running) break;
+        this.markOffline(`${(e as Error).message}`);
+      }
+      if (!this.running) break;
+      await new Promise<void>((resolve) => {
+        const cancel = this.o.clock.setTimeout(resolve, this.backoff);
+        this.wakeBackoff = () => {
+          cancel();
+          resolve();
+        };
+      });
+      this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 30_000);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    const cam = this.newCam();
+    this.cam = cam;
+    await this.checkClock(cam);
+    await cam.connect();
+    const device = (await cam.getDeviceInformation()) as Loose;
+    const profiles = (cam.profiles as unknown as Loose[] | undefined) ?? [];
+    const profile = profiles[0];
+    const profileToken = str((profile?.$ as Loose)?.token);
+    const stream = (await cam.getStreamUri({ protocol: 'RTSP', profileToken })) as Loose;
+    const snapshot = (await cam.getSnapshotUri({ profileToken }).catch(() => undefined)) as Loose;
+    this.info = {
+      manufacturer: str(device?.manufacturer),
+      model: str(device?.model),
+      firmware: str(device?.firmwareVersion),
+      serial: str(device?.serialNumber),
+      profileToken,
+      streamUri: str(stream?.uri),
+      snapshotUri: str(snapshot?.uri),
+    };
+    if (!this.info.streamUri) throw new Error('camera gave no RTSP stream URI');
+    this.o.logger.info({ camera: this.o.cameraId, ...this.info, streamUri: redactUri(this.info.streamUri) }, 'camera connected');
+    this.markOnline();
+    this.scheduleProbe();
+  }
+
+  private async checkClock(cam: OnvifCam): Promise<void> {
+    const reading = await measureSkew(cam, this.o.clock);
+    this.lastSkew = reading;
+    this.listener.skew(reading);
+    if (Math.abs(reading.skewMs) > (this.o.skewWarnMs ?? 5000)) {
+      this.o.logger.warn(
+        { camera: this.o.cameraId, skewMs: reading.skewMs, basis: reading.basis },
+        'camera clock is off: its burned-in time and event times would misplace footage; fix its NTP setting',
+      );
+    }
+  }
+
+  private async pullLoop(): Promise<void> {
+    const cam = this.cam!;
+    await cam.createPullPointSubscription();
+    let lastRenew = this.o.clock.now();
+    while (this.running && this.online) {
+      const data = (await cam.pullMessages({ messageLimit: 20 })) as Loose;
+      this.failures = 0;
+      const list = data?.notificationMessage;
+      for (const message of Array.isArray(list) ? list : list === undefined ? [] : [list]) this.onMessage(message);
+      if (this.o.clock.now() - lastRenew > 50_000) {
+        // Axis needs Renew; others extend on every pull. A camera without Renew just ignores it.
+        await cam.renew({}).catch(() => undefined);
+        lastRenew = this.o.clock.now();
+      }
+    }
+    if (this.running) throw new Error('camera stopped answering');
+  }
+
+  private onMessage(message: unknown): void {
+    const parsed = parseNotification(message);
+    if (!parsed.ok) {
+      this.listener.rejected(parsed.reason, parsed.topic);
+      return;
+    }
+    // Camera time corrected by the measured skew; the daemon's clock when the camera sent none.
+    const skew = this.lastSkew?.skewMs ?? 0;
+    const at = parsed.signal.cameraTime !== undefined ? parsed.signal.cameraTime - skew : this.o.clock.now();
+    this.listener.signal({ ...parsed.signal, at });
+  }
+
+  private scheduleProbe(): void {
+    this.cancelProbe?.();
+    if (!this.running) return;
+    this.cancelProbe = this.o.clock.setTimeout(() => void this.probe(), this.o.probeEveryMs ?? 10_000);
+  }
+
+  /** Liveness: a failed probe counts; enough in a row and the camera is offline. */
+  private async probe(): Promise<void> {
+    if (!this.running || !this.cam) return;
+    try {
+      await this.checkClock(this.cam);
+      this.failures = 0;
+    } catch (e) {
+      this.failures += 1;
+      if (this.failures >= (this.o.offlineAfterFailures ?? 3)) {
+        this.markOffline(`no answer to ${this.failures} probes: ${(e as Error).message}`);
+        this.agent.destroy();
+        return;
+      }
+    }
+    this.scheduleProbe();
+  }
+
+  private markOnline(): void {
+    this.failures = 0;
+    if (this.online) return;
+    this.online = true;
+    this.listener.availability(true, 'connected');
+  }
+
+  private markOffline(reason: string): void {
+    this.cancelProbe?.();
+    if (!this.online) {
+      this.o.logger.debug({ camera: this.o.cameraId, reason }, 'camera still unreachable');
+      return;
+    }
+    this.online = false;
+    this.o.logger.warn({ camera: this.o.cameraId, reason }, 'camera offline');
+    this.listener.availability(false, reason);
+  }
+}
+
+/** RTSP URIs may carry credentials: never log them. */
+export function redactUri(uri: string | undefined): string | undefined {
+  return uri?.replace(/\/\/[^@/]*@/, '//***@');
+}

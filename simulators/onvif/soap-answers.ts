@@ -1,0 +1,226 @@
+/**
+ * SOAP answers of the simulated camera, rendered through a vendor Dialect. Element and
+ * namespace names follow the ONVIF WSDLs: device (ver10/device/wsdl), media
+ * (ver10/media/wsdl), events (ver10/events/wsdl) and WS-BaseNotification (wsn/b-2).
+ */
+import type { Dialect } from './dialects.js';
+
+const NS = {
+  env: 'http://www.w3.org/2003/05/soap-envelope',
+  tds: 'http://www.onvif.org/ver10/device/wsdl',
+  trt: 'http://www.onvif.org/ver10/media/wsdl',
+  tt: 'http://www.onvif.org/ver10/schema',
+  tev: 'http://www.onvif.org/ver10/events/wsdl',
+  wsnt: 'http://docs.oasis-open.org/wsn/b-2',
+  wsa: 'http://www.w3.org/2005/08/addressing',
+  ter: 'http://www.onvif.org/ver10/error',
+  topics: 'http://www.onvif.org/ver10/topics',
+} as const;
+
+export interface DeviceFacts {
+  manufacturer: string;
+  model: string;
+  firmware: string;
+  serial: string;
+  hardwareId: string;
+  /** http://host:port of this camera's HTTP server. */
+  base: string;
+  rtspUri: string;
+  snapshotUri: string;
+  width: number;
+  height: number;
+  fps: number;
+}
+
+export interface NotificationFact {
+  topic: string;
+  utcTime: Date;
+  operation: 'Initialized' | 'Changed' | 'Deleted';
+  source: [string, string][];
+  data: [string, string][];
+}
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const q = (prefix: string, name: string): string => (prefix ? `${prefix}:${name}` : name);
+
+export function envelope(d: Dialect, body: string, header = ''): string {
+  const decl = (p: string, ns: string) => (p ? ` xmlns:${p}="${ns}"` : '');
+  const namespaces =
+    (d.env ? decl(d.env, NS.env) : ` xmlns="${NS.env}"`) +
+    decl(d.tds, NS.tds) +
+    decl(d.trt, NS.trt) +
+    decl(d.tt, NS.tt) +
+    decl(d.tev, NS.tev) +
+    decl(d.wsnt, NS.wsnt) +
+    decl(d.wsa, NS.wsa) +
+    decl('ter', NS.ter) +
+    decl(d.topicPrefix, NS.topics);
+  const e = (n: string) => q(d.env, n);
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<${e('Envelope')}${namespaces}><${e('Header')}>${header}</${e('Header')}><${e('Body')}>${body}</${e('Body')}></${e('Envelope')}>`;
+}
+
+/** ONVIF Core 5.11.2.1: faults with a subcode such as ter:NotAuthorized. */
+export function fault(d: Dialect, subcode: string, reason: string): string {
+  const e = (n: string) => q(d.env, n);
+  return envelope(
+    d,
+    `<${e('Fault')}><${e('Code')}><${e('Value')}>${e('Sender')}</${e('Value')}><${e('Subcode')}><${e('Value')}>${subcode}</${e('Value')}></${e('Subcode')}></${e('Code')}>` +
+      `<${e('Reason')}><${e('Text')} xml:lang="en">${esc(reason)}</${e('Text')}></${e('Reason')}></${e('Fault')}>`,
+  );
+}
+
+function dateParts(d: Dialect, tag: string, t: Date, utc: boolean): string {
+  const tt = (n: string) => q(d.tt, n);
+  const get = (u: () => number, l: () => number) => (utc ? u() : l());
+  return (
+    `<${tt(tag)}><${tt('Time')}><${tt('Hour')}>${get(() => t.getUTCHours(), () => t.getHours())}</${tt('Hour')}>` +
+    `<${tt('Minute')}>${get(() => t.getUTCMinutes(), () => t.getMinutes())}</${tt('Minute')}><${tt('Second')}>${get(() => t.getUTCSeconds(), () => t.getSeconds())}</${tt('Second')}></${tt('Time')}>` +
+    `<${tt('Date')}><${tt('Year')}>${get(() => t.getUTCFullYear(), () => t.getFullYear())}</${tt('Year')}><${tt('Month')}>${get(() => t.getUTCMonth(), () => t.getMonth()) + 1}</${tt('Month')}>` +
+    `<${tt('Day')}>${get(() => t.getUTCDate(), () => t.getDate())}</${tt('Day')}></${tt('Date')}></${tt(tag)}>`
+  );
+}
+
+export function systemDateAndTime(d: Dialect, cameraTime: Date): string {
+  const [tds, tt] = [(n: string) => q(d.tds, n), (n: string) => q(d.tt, n)];
+  // The TimeZone element is optional; the budget dialect leaves it out along with UTCDateTime.
+  const tz = d.utcDateTime ? `<${tt('TimeZone')}><${tt('TZ')}>GMT0BST,M3.5.0/1,M10.5.0</${tt('TZ')}></${tt('TimeZone')}>` : '';
+  return envelope(
+    d,
+    `<${tds('GetSystemDateAndTimeResponse')}><${tds('SystemDateAndTime')}><${tt('DateTimeType')}>NTP</${tt('DateTimeType')}>` +
+      `<${tt('DaylightSavings')}>false</${tt('DaylightSavings')}>${tz}` +
+      (d.utcDateTime ? dateParts(d, 'UTCDateTime', cameraTime, true) : '') +
+      dateParts(d, 'LocalDateTime', cameraTime, !d.utcDateTime) +
+      `</${tds('SystemDateAndTime')}></${tds('GetSystemDateAndTimeResponse')}>`,
+  );
+}
+
+export function deviceInformation(d: Dialect, f: DeviceFacts): string {
+  const tds = (n: string) => q(d.tds, n);
+  const item = (n: string, v: string) => `<${tds(n)}>${esc(v)}</${tds(n)}>`;
+  return envelope(
+    d,
+    `<${tds('GetDeviceInformationResponse')}>${item('Manufacturer', f.manufacturer)}${item('Model', f.model)}${item('FirmwareVersion', f.firmware)}` +
+      `${item('SerialNumber', f.serial)}${item('HardwareId', f.hardwareId)}</${tds('GetDeviceInformationResponse')}>`,
+  );
+}
+
+const SERVICES: [string, string, string][] = [
+  ['device', NS.tds, '/onvif/device_service'],
+  ['media', NS.trt, '/onvif/media_service'],
+  ['events', NS.tev, '/onvif/event_service'],
+];
+
+export function services(d: Dialect, f: DeviceFacts): string {
+  const [tds, tt] = [(n: string) => q(d.tds, n), (n: string) => q(d.tt, n)];
+  const one = ([, ns, path]: [string, string, string]) =>
+    `<${tds('Service')}><${tds('Namespace')}>${ns}</${tds('Namespace')}><${tds('XAddr')}>${f.base}${path}</${tds('XAddr')}>` +
+    `<${tds('Version')}><${tt('Major')}>2</${tt('Major')}><${tt('Minor')}>60</${tt('Minor')}></${tds('Version')}></${tds('Service')}>`;
+  return envelope(d, `<${tds('GetServicesResponse')}>${SERVICES.map(one).join('')}</${tds('GetServicesResponse')}>`);
+}
+
+export function capabilities(d: Dialect, f: DeviceFacts): string {
+  const [tds, tt] = [(n: string) => q(d.tds, n), (n: string) => q(d.tt, n)];
+  const x = (name: string, path: string, extra = '') => `<${tt(name)}><${tt('XAddr')}>${f.base}${path}</${tt('XAddr')}>${extra}</${tt(name)}>`;
+  return envelope(
+    d,
+    `<${tds('GetCapabilitiesResponse')}><${tds('Capabilities')}>${x('Device', '/onvif/device_service')}` +
+      `${x('Events', '/onvif/event_service', `<${tt('WSPullPointSupport')}>true</${tt('WSPullPointSupport')}>`)}${x('Media', '/onvif/media_service')}` +
+      `</${tds('Capabilities')}></${tds('GetCapabilitiesResponse')}>`,
+  );
+}
+
+export function videoSources(d: Dialect, f: DeviceFacts): string {
+  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
+  return envelope(
+    d,
+    `<${trt('GetVideoSourcesResponse')}><${trt('VideoSources')} token="VideoSource_1"><${tt('Framerate')}>${f.fps}</${tt('Framerate')}>` +
+      `<${tt('Resolution')}><${tt('Width')}>${f.width}</${tt('Width')}><${tt('Height')}>${f.height}</${tt('Height')}></${tt('Resolution')}>` +
+      `</${trt('VideoSources')}></${trt('GetVideoSourcesResponse')}>`,
+  );
+}
+
+export function profiles(d: Dialect, f: DeviceFacts): string {
+  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
+  return envelope(
+    d,
+    `<${trt('GetProfilesResponse')}><${trt('Profiles')} token="Profile_1" fixed="true"><${tt('Name')}>mainStream</${tt('Name')}>` +
+      `<${tt('VideoSourceConfiguration')} token="VideoSourceConfig_1"><${tt('Name')}>VideoSourceConfig_1</${tt('Name')}><${tt('UseCount')}>1</${tt('UseCount')}>` +
+      `<${tt('SourceToken')}>VideoSource_1</${tt('SourceToken')}><${tt('Bounds')} x="0" y="0" width="${f.width}" height="${f.height}"/></${tt('VideoSourceConfiguration')}>` +
+      `<${tt('VideoEncoderConfiguration')} token="VideoEncoderConfig_1"><${tt('Name')}>VideoEncoderConfig_1</${tt('Name')}><${tt('UseCount')}>1</${tt('UseCount')}>` +
+      `<${tt('Encoding')}>H264</${tt('Encoding')}><${tt('Resolution')}><${tt('Width')}>${f.width}</${tt('Width')}><${tt('Height')}>${f.height}</${tt('Height')}></${tt('Resolution')}>` +
+      `<${tt('Quality')}>5</${tt('Quality')}><${tt('RateControl')}><${tt('FrameRateLimit')}>${f.fps}</${tt('FrameRateLimit')}><${tt('EncodingInterval')}>1</${tt('EncodingInterval')}>` +
+      `<${tt('BitrateLimit')}>512</${tt('BitrateLimit')}></${tt('RateControl')}><${tt('SessionTimeout')}>PT60S</${tt('SessionTimeout')}></${tt('VideoEncoderConfiguration')}>` +
+      `</${trt('Profiles')}></${trt('GetProfilesResponse')}>`,
+  );
+}
+
+export function mediaUri(d: Dialect, kind: 'GetStreamUriResponse' | 'GetSnapshotUriResponse', uri: string): string {
+  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
+  return envelope(
+    d,
+    `<${trt(kind)}><${trt('MediaUri')}><${tt('Uri')}>${esc(uri)}</${tt('Uri')}><${tt('InvalidAfterConnect')}>false</${tt('InvalidAfterConnect')}>` +
+      `<${tt('InvalidAfterReboot')}>false</${tt('InvalidAfterReboot')}><${tt('Timeout')}>PT0S</${tt('Timeout')}></${trt('MediaUri')}></${trt(kind)}>`,
+  );
+}
+
+export function pullPointCreated(d: Dialect, address: string, subscriptionId: string | null, now: Date, until: Date): string {
+  const [tev, wsnt, wsa] = [(n: string) => q(d.tev, n), (n: string) => q(d.wsnt, n), (n: string) => q(d.wsa, n)];
+  const ref = subscriptionId
+    ? `<${wsa('ReferenceParameters')}><dom0:SubscriptionId xmlns:dom0="http://www.axis.com/2009/event">${subscriptionId}</dom0:SubscriptionId></${wsa('ReferenceParameters')}>`
+    : '';
+  return envelope(
+    d,
+    `<${tev('CreatePullPointSubscriptionResponse')}><${tev('SubscriptionReference')}><${wsa('Address')}>${address}</${wsa('Address')}>${ref}</${tev('SubscriptionReference')}>` +
+      `<${wsnt('CurrentTime')}>${now.toISOString()}</${wsnt('CurrentTime')}><${wsnt('TerminationTime')}>${until.toISOString()}</${wsnt('TerminationTime')}>` +
+      `</${tev('CreatePullPointSubscriptionResponse')}>`,
+  );
+}
+
+function notification(d: Dialect, n: NotificationFact): string {
+  const [wsnt, tt] = [(x: string) => q(d.wsnt, x), (x: string) => q(d.tt, x)];
+  const items = (list: [string, string][]) => list.map(([k, v]) => `<${tt('SimpleItem')} Name="${esc(k)}" Value="${esc(v)}"/>`).join('');
+  return (
+    `<${wsnt('NotificationMessage')}><${wsnt('Topic')} Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${esc(n.topic)}</${wsnt('Topic')}>` +
+    `<${wsnt('Message')}><${tt('Message')} UtcTime="${n.utcTime.toISOString()}" PropertyOperation="${n.operation}">` +
+    (n.source.length ? `<${tt('Source')}>${items(n.source)}</${tt('Source')}>` : '') +
+    (n.data.length ? `<${tt('Data')}>${items(n.data)}</${tt('Data')}>` : '') +
+    `</${tt('Message')}></${wsnt('Message')}></${wsnt('NotificationMessage')}>`
+  );
+}
+
+export function pullMessages(d: Dialect, now: Date, until: Date, messages: readonly NotificationFact[]): string {
+  const [tev] = [(n: string) => q(d.tev, n)];
+  return envelope(
+    d,
+    `<${tev('PullMessagesResponse')}><${tev('CurrentTime')}>${now.toISOString()}</${tev('CurrentTime')}><${tev('TerminationTime')}>${until.toISOString()}</${tev('TerminationTime')}>` +
+      messages.map((m) => notification(d, m)).join('') +
+      `</${tev('PullMessagesResponse')}>`,
+  );
+}
+
+export function renewed(d: Dialect, now: Date, until: Date): string {
+  const wsnt = (n: string) => q(d.wsnt, n);
+  return envelope(
+    d,
+    `<${wsnt('RenewResponse')}><${wsnt('TerminationTime')}>${until.toISOString()}</${wsnt('TerminationTime')}><${wsnt('CurrentTime')}>${now.toISOString()}</${wsnt('CurrentTime')}></${wsnt('RenewResponse')}>`,
+  );
+}
+
+export function unsubscribed(d: Dialect): string {
+  return envelope(d, `<${q(d.wsnt, 'UnsubscribeResponse')}/>`);
+}
+
+/** WS-Discovery 1.0 ProbeMatches (ONVIF Core 7.3.2): the device's XAddrs and scopes. */
+export function probeMatches(relatesTo: string, endpoint: string, xaddr: string, scopes: string[]): string {
+  return (
+    '<?xml version="1.0" encoding="UTF-8"?>' +
+    '<SOAP-ENV:Envelope xmlns:SOAP-ENV="http://www.w3.org/2003/05/soap-envelope" xmlns:wsa="http://schemas.xmlsoap.org/ws/2004/08/addressing" ' +
+    'xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><SOAP-ENV:Header>' +
+    `<wsa:MessageID>urn:uuid:${crypto.randomUUID()}</wsa:MessageID><wsa:RelatesTo>${esc(relatesTo)}</wsa:RelatesTo>` +
+    '<wsa:To>http://schemas.xmlsoap.org/ws/2004/08/addressing/role/anonymous</wsa:To>' +
+    '<wsa:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/ProbeMatches</wsa:Action></SOAP-ENV:Header><SOAP-ENV:Body>' +
+    `<d:ProbeMatches><d:ProbeMatch><wsa:EndpointReference><wsa:Address>${esc(endpoint)}</wsa:Address></wsa:EndpointReference>` +
+    `<d:Types>dn:NetworkVideoTransmitter</d:Types><d:Scopes>${esc(scopes.join(' '))}</d:Scopes><d:XAddrs>${esc(xaddr)}</d:XAddrs>` +
+    '<d:MetadataVersion>1</d:MetadataVersion></d:ProbeMatch></d:ProbeMatches></SOAP-ENV:Body></SOAP-ENV:Envelope>'
+  );
+}
