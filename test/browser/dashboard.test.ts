@@ -25,6 +25,8 @@ let clock: ManualClock;
 let launched: LaunchedBrowser;
 let browser: Browser;
 let page: Page;
+/** A second family, booked through the form into the first family's room and time. */
+let second: { caseId: string; child: string; resident: string; visiting: string; supervisor: string };
 
 const shot = async (p: Page, name: string) => {
   if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
@@ -38,6 +40,23 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     const passwordHash = await hashPassword(PASSWORD);
     day.daemon.services.store.users.create({ username: 'rae', role: 'reception', passwordHash });
     day.daemon.services.store.users.create({ username: 'mona', role: 'manager', passwordHash });
+    const { store } = day.daemon.services;
+    const supervisor = store.people.create({ kind: 'staff', fullName: 'Tess Twostaff' });
+    for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor.id, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
+    const caseRecord = store.cases.create({
+      reference: 'E2E-2',
+      familyName: 'Family Two',
+      referral: { source: 'court', receivedOn: '2026-09-01' },
+      risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
+      settings: { firstToArrive: 'visiting' },
+    });
+    second = {
+      caseId: caseRecord.id,
+      child: store.people.create({ kind: 'child', fullName: 'Kim Kidtwo' }).id,
+      resident: store.people.create({ kind: 'adult', fullName: 'Rob Restwo' }).id,
+      visiting: store.people.create({ kind: 'adult', fullName: 'Vera Vistwo' }).id,
+      supervisor: supervisor.id,
+    };
     launched = await launchChromium();
     browser = launched.browser;
     page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
@@ -142,6 +161,56 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     const id = await acknowledged.getAttribute('data-alert');
     const stored = day.daemon.services.store.alerts.list({ state: 'all', limit: 50 }).find((a) => a.id === id);
     expect(stored?.acknowledgedBy).toContain('rae');
+  });
+
+  it("shows today's timeline with live statuses and the plain reason for a refusal", async () => {
+    const staffDoor = day.sims.own.get('staff') as OwnDialectController;
+    staffDoor.presentCard('staff-in', 'c0ffee01');
+    await page.locator('nav').getByRole('link', { name: 'Today' }).click();
+    const booking = page.locator(`[data-booking="${day.booking.id}"]`);
+    await booking.locator(`[data-person="${day.visiting.id}"] [data-status="on-site"]`).waitFor({ timeout: 3000 });
+    expect(await booking.locator(`[data-person="${day.visiting.id}"] .status`).textContent()).toMatch(/^on site: .*Waiting room B/);
+    expect(await booking.locator(`[data-person="${day.resident.id}"] [data-status="on-site"]`).count()).toBe(1);
+    expect(await booking.locator('.seg').count()).toBe(day.booking.movements.length);
+    const refusal = page.locator('[data-feed="refusals"] li', { hasText: 'Staff entrance' }).first();
+    await refusal.waitFor({ timeout: 3000 });
+    const stored = day.daemon.services.store.decisions.list({ doorId: 'staff', limit: 1 })[0]!;
+    expect(await refusal.textContent()).toContain(stored.reason);
+    expect(await page.locator('#view').textContent()).not.toMatch(/Victor|Rita/);
+    await shot(page, 'today');
+  });
+
+  it('books a visit through the form, showing the refusal and moving it to the proposed safe time', async () => {
+    await page.locator('nav').getByRole('link', { name: 'Bookings' }).click();
+    const form = page.locator('#booking-form');
+    await form.getByLabel('Case id').fill(second.caseId);
+    await form.getByLabel('Room').selectOption('room-2');
+    await form.getByLabel('Start (centre time)').fill('10:30');
+    await form.getByLabel('End (centre time)').fill('12:00');
+    await form.getByLabel('Supervisor').selectOption(second.supervisor);
+    const people = [
+      [second.child, 'child'],
+      [second.resident, 'resident-parent'],
+      [second.visiting, 'visiting-parent'],
+    ] as const;
+    for (const [i, [personId, role]] of people.entries()) {
+      await form.getByLabel(`Person ${i + 1}`).selectOption(personId);
+      await form.locator(`[name=role-${i}]`).selectOption(role);
+    }
+    await form.getByRole('button', { name: 'Check and book' }).click();
+    const refusal = form.locator('.refusal');
+    await refusal.waitFor({ timeout: 5000 });
+    expect(await refusal.locator('[data-code="ROOM_DOUBLE_BOOKED"]').count()).toBe(1);
+    const move = form.getByRole('button', { name: /^Move the visit to/ });
+    await move.waitFor();
+    await shot(page, 'bookings-refused');
+    await move.click();
+    expect(await form.getByLabel('Start (centre time)').inputValue()).not.toBe('10:30');
+    await form.getByRole('button', { name: 'Check and book' }).click();
+    await form.locator('#booking-result .ok').waitFor({ timeout: 5000 });
+    const booked = day.daemon.services.store.bookings.listByDate('2026-11-28').filter((b) => b.caseId === second.caseId);
+    expect(booked).toHaveLength(1);
+    expect(await page.locator(`tr[data-booking="${booked[0]!.id}"]`).count()).toBe(1);
   });
 
   it('catches up after a network blip without a reload', async () => {

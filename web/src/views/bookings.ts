@@ -1,2 +1,239 @@
+/**
+ * Bookings: a day's visits (cancel with a reason, copy into the form), and the form to
+ * book one. The server plans and checks every booking; a refusal comes back with its
+ * reasons, the planner's keep-apart conflicts and the nearest safe start, all shown in
+ * the form, with a button that moves the visit to the proposed time. Times are the
+ * centre's local time. Names appear only in the person pickers (staff need them to
+ * book); the list shows initials.
+ */
+import { ApiError, api } from '../api.js';
+import { formValues, h, openDialog, replaceChildrenKeepingFocus } from '../dom.js';
+import { hhmm, initialsOf, instantToLocal, localToInstant, ROLE_LABELS, roomName } from '../format.js';
 import type { View } from '../main.js';
-export const bookingsView: View = { id: 'bookings', label: 'Bookings', needs: 'POST /api/bookings', mount: () => undefined, update: () => undefined };
+import { can } from '../roles.js';
+import { loadBookings, state } from '../state.js';
+import type { BookingView } from '../types.js';
+
+interface Refusal {
+  code: string;
+  reason: string;
+}
+interface RefusalDetails {
+  refusals?: Refusal[];
+  conflicts?: Refusal[];
+  proposedStart?: number;
+  proposedStartLocal?: string;
+}
+
+const PARTICIPANT_ROLES = ['child', 'resident-parent', 'visiting-parent', 'authorised-adult'] as const;
+let listRoot: HTMLElement | undefined;
+
+function mount(root: HTMLElement): void {
+  listRoot = h('div');
+  const date = h('input', { id: 'bookings-date', type: 'date', value: state.bookingsDate });
+  date.addEventListener('change', () => void loadBookings(date.value).catch(() => undefined));
+  root.replaceChildren(
+    h(
+      'section',
+      { class: 'panel', 'aria-labelledby': 'bookings-title' },
+      h('div', { class: 'panel-head' }, h('h1', { id: 'bookings-title' }, 'Bookings'), h('label', { for: 'bookings-date', class: 'inline' }, 'Day '), date),
+      listRoot,
+    ),
+  );
+  if (can('POST /api/bookings')) root.append(bookingForm());
+  renderList();
+}
+
+function renderList(): void {
+  if (!listRoot) return;
+  // The server names the centre's today on first load; fill the day pickers once it has.
+  for (const input of document.querySelectorAll<HTMLInputElement>('#bookings-date, #booking-form [name=date]')) if (!input.value) input.value = state.bookingsDate;
+  const list = [...state.bookings].sort((a, b) => a.start - b.start);
+  replaceChildrenKeepingFocus(
+    listRoot,
+    list.length === 0
+      ? h('p', { class: 'empty' }, `No bookings on ${state.bookingsDate}.`)
+      : h(
+          'table',
+          { class: 'bookings' },
+          h('thead', {}, h('tr', {}, ['Time', 'Room', 'Service', 'People', 'Status', 'Actions'].map((t) => h('th', { scope: 'col' }, t)))),
+          h('tbody', {}, list.map(bookingRow)),
+        ),
+  );
+}
+
+function bookingRow(b: BookingView): HTMLElement {
+  return h(
+    'tr',
+    { 'data-booking': b.id },
+    h('td', {}, `${hhmm(b.start)}–${hhmm(b.end)}`),
+    h('td', {}, roomName(b.roomId)),
+    h('td', {}, b.serviceType),
+    h('td', {}, b.participants.map((p) => `${initialsOf(p.personId)} (${ROLE_LABELS[p.role] ?? p.role})`).join(', ')),
+    h('td', {}, b.status),
+    h(
+      'td',
+      {},
+      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-key': `copy-${b.id}`, onclick: () => fillForm(b) }, 'Copy to form'),
+      b.status === 'booked' && can('POST /api/bookings/:id/cancel') ? h('button', { type: 'button', class: 'secondary', 'data-key': `cancel-${b.id}`, onclick: () => cancelDialog(b) }, 'Cancel…') : null),
+    ),
+  );
+}
+
+function cancelDialog(b: BookingView): void {
+  const error = h('p', { class: 'error', role: 'alert' });
+  const form = h(
+    'form',
+    { class: 'stack' },
+    h('p', {}, `${hhmm(b.start)}–${hhmm(b.end)} in ${roomName(b.roomId)}. The visitors' credentials stop working at once.`),
+    h('label', { for: 'cancel-reason' }, 'Reason (required)'),
+    h('input', { id: 'cancel-reason', name: 'reason', required: true }),
+    h('div', { class: 'actions' }, h('button', { type: 'submit', class: 'danger' }, 'Cancel the booking'), h('button', { type: 'button', class: 'secondary', onclick: () => dialog.close() }, 'Keep it')),
+    error,
+  );
+  const dialog = openDialog(h('dialog', { 'aria-labelledby': 'cancel-title' }, h('h2', { id: 'cancel-title' }, 'Cancel booking?'), form));
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const reason = formValues(form)['reason'] ?? '';
+    if (!reason) return void (error.textContent = 'Please give a reason.');
+    api('POST', `/api/bookings/${encodeURIComponent(b.id)}/cancel`, { reason })
+      .then(() => loadBookings(state.bookingsDate))
+      .then(() => dialog.close())
+      .catch((err: Error) => (error.textContent = err.message));
+  });
+}
+
+function personOptions(kind?: string): HTMLOptionElement[] {
+  const people = [...state.people.values()].filter((p) => (kind ? p.kind === kind : p.kind !== 'staff')).sort((a, b) => a.fullName.localeCompare(b.fullName));
+  return [h('option', { value: '' }, '—'), ...people.map((p) => h('option', { value: p.id }, `${p.fullName} (${p.initials})`))];
+}
+
+function participantRow(i: number): HTMLElement {
+  return h(
+    'div',
+    { class: 'participant', 'data-participant': i },
+    h('label', {}, `Person ${i + 1}`, h('select', { name: `person-${i}` }, personOptions())),
+    h('label', {}, 'Role', h('select', { name: `role-${i}` }, PARTICIPANT_ROLES.map((r) => h('option', { value: r }, ROLE_LABELS[r] ?? r)))),
+  );
+}
+
+function bookingForm(): HTMLElement {
+  const result = h('div', { id: 'booking-result', 'aria-live': 'polite' });
+  const participants = h('fieldset', { class: 'stack' }, h('legend', {}, 'Participants'), [0, 1, 2].map(participantRow));
+  const addButton = h('button', { type: 'button', class: 'secondary', onclick: () => participants.insertBefore(participantRow(participants.querySelectorAll('.participant').length), addButton) }, 'Add participant');
+  participants.append(addButton);
+  const form = h(
+    'form',
+    { id: 'booking-form', class: 'stack', 'aria-labelledby': 'new-booking-title' },
+    h('h2', { id: 'new-booking-title' }, 'Book a visit'),
+    h(
+      'div',
+      { class: 'form-grid' },
+      h('label', {}, 'Case id', h('input', { name: 'caseId', required: true })),
+      h('label', {}, 'Room', h('select', { name: 'roomId' }, (state.site?.rooms ?? []).map((r) => h('option', { value: r.id }, `${r.name}${r.shared ? ' (shared)' : ''}`)))),
+      h('label', {}, 'Service', h('select', { name: 'serviceType' }, ['supervised', 'supported', 'handover'].map((s) => h('option', { value: s }, s)))),
+      h('label', {}, 'Day', h('input', { name: 'date', type: 'date', required: true, value: state.bookingsDate })),
+      h('label', {}, 'Start (centre time)', h('input', { name: 'start', type: 'time', required: true, value: '10:30' })),
+      h('label', {}, 'End (centre time)', h('input', { name: 'end', type: 'time', required: true, value: '12:00' })),
+      h('label', {}, 'Supervisor', h('select', { name: 'supervisorId' }, personOptions('staff'))),
+    ),
+    participants,
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Check and book')),
+    result,
+  );
+  form.addEventListener('submit', (e) => {
+    e.preventDefault();
+    void submit(form, result);
+  });
+  return h('section', { class: 'panel' }, form);
+}
+
+function field<T extends HTMLInputElement | HTMLSelectElement>(form: HTMLFormElement, name: string): T {
+  return form.elements.namedItem(name) as T;
+}
+
+async function submit(form: HTMLFormElement, result: HTMLElement): Promise<void> {
+  const v = formValues(form);
+  const participants: { personId: string; role: string }[] = [];
+  for (let i = 0; v[`person-${i}`] !== undefined; i++) if (v[`person-${i}`]) participants.push({ personId: v[`person-${i}`]!, role: v[`role-${i}`]! });
+  if (!v['caseId'] || !v['date'] || !v['start'] || !v['end'] || participants.length === 0) {
+    result.replaceChildren(h('p', { class: 'error', role: 'alert' }, 'Fill in the case, the day, the times and at least one participant.'));
+    return;
+  }
+  const body = {
+    caseId: v['caseId'],
+    roomId: v['roomId'],
+    serviceType: v['serviceType'],
+    start: new Date(localToInstant(v['date'], v['start'])).toISOString(),
+    end: new Date(localToInstant(v['date'], v['end'])).toISOString(),
+    participants,
+    ...(v['supervisorId'] ? { supervisorId: v['supervisorId'] } : {}),
+  };
+  result.replaceChildren(h('p', {}, 'Checking the plan…'));
+  try {
+    const created = await api<BookingView>('POST', '/api/bookings', body);
+    result.replaceChildren(h('p', { class: 'ok', role: 'status' }, `Booked ${hhmm(created.start)}–${hhmm(created.end)} in ${roomName(created.roomId)}, with ${created.movements.length} planned movements.`));
+    await loadBookings(v['date']);
+  } catch (e) {
+    result.replaceChildren(...refusalView(form, e));
+  }
+}
+
+function refusalView(form: HTMLFormElement, e: unknown): HTMLElement[] {
+  if (!(e instanceof ApiError)) return [h('p', { class: 'error', role: 'alert' }, (e as Error).message)];
+  const d = (e.details ?? {}) as RefusalDetails;
+  const out: HTMLElement[] = [
+    h(
+      'div',
+      { class: 'refusal', role: 'alert' },
+      h('h3', {}, 'Not booked'),
+      d.refusals?.length ? h('ul', {}, d.refusals.map((r) => h('li', { 'data-code': r.code }, r.reason))) : h('p', {}, e.message),
+      d.conflicts?.length ? [h('h3', {}, 'Keep-apart conflicts with the rest of the day'), h('ul', { class: 'conflicts' }, d.conflicts.map((c) => h('li', {}, c.reason)))] : null,
+    ),
+  ];
+  if (d.proposedStart !== undefined) {
+    const local = instantToLocal(d.proposedStart);
+    out.push(
+      h(
+        'div',
+        { class: 'proposal' },
+        h('p', {}, 'Nearest safe start: ', h('strong', {}, d.proposedStartLocal ?? `${local.date} ${local.time}`)),
+        h('button', { type: 'button', onclick: () => useProposal(form, d.proposedStart!) }, `Move the visit to ${local.time}`),
+      ),
+    );
+  }
+  return out;
+}
+
+function useProposal(form: HTMLFormElement, proposedStart: number): void {
+  const date = field<HTMLInputElement>(form, 'date').value;
+  const oldStart = localToInstant(date, field<HTMLInputElement>(form, 'start').value);
+  const duration = localToInstant(date, field<HTMLInputElement>(form, 'end').value) - oldStart;
+  const start = instantToLocal(proposedStart);
+  const end = instantToLocal(proposedStart + duration);
+  field<HTMLInputElement>(form, 'date').value = start.date;
+  field<HTMLInputElement>(form, 'start').value = start.time;
+  field<HTMLInputElement>(form, 'end').value = end.time;
+  form.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
+}
+
+function fillForm(b: BookingView): void {
+  const form = document.getElementById('booking-form') as HTMLFormElement | null;
+  if (!form) return;
+  const start = instantToLocal(b.start);
+  field<HTMLInputElement>(form, 'caseId').value = b.caseId;
+  field<HTMLSelectElement>(form, 'roomId').value = b.roomId;
+  field<HTMLSelectElement>(form, 'serviceType').value = b.serviceType;
+  field<HTMLInputElement>(form, 'date').value = start.date;
+  field<HTMLInputElement>(form, 'start').value = start.time;
+  field<HTMLInputElement>(form, 'end').value = instantToLocal(b.end).time;
+  field<HTMLSelectElement>(form, 'supervisorId').value = b.supervisorId ?? '';
+  b.participants.forEach((p, i) => {
+    if (!form.querySelector(`[name=person-${i}]`)) form.querySelector('fieldset button')?.dispatchEvent(new MouseEvent('click'));
+    field<HTMLSelectElement>(form, `person-${i}`).value = p.personId;
+    field<HTMLSelectElement>(form, `role-${i}`).value = p.role;
+  });
+  field<HTMLInputElement>(form, 'caseId').focus();
+}
+
+export const bookingsView: View = { id: 'bookings', label: 'Bookings', needs: 'GET /api/bookings', mount, update: renderList };
