@@ -3,5 +3,6 @@ import type { BenchSuite } from './suite.js';
 import { mqttSuite } from './mqtt.js';
 import { domainSuite } from './domain.js';
 import { osdpSuite } from './osdp.js';
+import { startupSuite } from './startup.js';
 
-export const suites: BenchSuite[] = [mqttSuite, osdpSuite, domainSuite];
+export const suites: BenchSuite[] = [startupSuite, mqttSuite, osdpSuite, domainSuite];

@@ -3,7 +3,7 @@
  * a PortFactory. Production uses `serialport`; tests and the in-process demo use an
  * in-memory pair that carries the same bytes.
  */
-import { SerialPort } from 'serialport';
+import type { SerialPort } from 'serialport';
 import { OsdpError, OsdpErrorCodes } from './errors.js';
 
 export interface PortEvents {
@@ -52,8 +52,10 @@ class Listeners {
 }
 
 /** Opens a real serial port with `serialport` (8N1, no flow control, per OSDP section 5.1). */
-export const serialPortFactory: PortFactory = (request) =>
-  new Promise((resolve, reject) => {
+export const serialPortFactory: PortFactory = async (request) => {
+  // Loaded on first use: a site (or the demo) without a real serial bus does not pay for the native module.
+  const { SerialPort } = await import('serialport');
+  return new Promise((resolve, reject) => {
     const port = new SerialPort({ path: request.path, baudRate: request.baudRate, autoOpen: false });
     port.open((err) => {
       if (err) {
@@ -63,6 +65,7 @@ export const serialPortFactory: PortFactory = (request) =>
       resolve(wrapSerialPort(port));
     });
   });
+};
 
 function wrapSerialPort(port: SerialPort): SerialPortLike {
   const listeners = new Listeners();

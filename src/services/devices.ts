@@ -118,7 +118,13 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
       name: 'osdp-driver',
       async start() {
         // A `sim:<bus>` path is served by in-process simulated PDs (the demo); others are real serial ports.
-        osdp = createOsdpDriver({ buses: osdpBusesFromSettings(config.settings), readers: osdpReaders, logger, clock });
+        osdp = createOsdpDriver({
+          buses: osdpBusesFromSettings(config.settings),
+          readers: osdpReaders,
+          logger,
+          clock,
+          ...(config.settings.serial.masterKeyEnv ? { masterKeyEnv: config.settings.serial.masterKeyEnv } : {}),
+        });
         access.attach(osdp, [...new Set(osdpReaders.map((r) => r.doorId))]);
         await osdp.start();
       },
