@@ -6,6 +6,7 @@ COPY src ./src
 COPY devices ./devices
 COPY simulators ./simulators
 COPY bench ./bench
+COPY web ./web
 RUN npm ci --no-audit --no-fund && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
@@ -18,6 +19,7 @@ RUN apt-get update \
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
+COPY --from=build /app/web/dist ./web/dist
 COPY package.json ./
 COPY config ./config
 RUN ln -s /app/dist/src/cli/main.js /usr/local/bin/contactd && chmod +x /app/dist/src/cli/main.js
