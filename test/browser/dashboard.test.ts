@@ -28,8 +28,8 @@ let page: Page;
 /** A second family, booked through the form into the first family's room and time. */
 let second: { caseId: string; child: string; resident: string; visiting: string; supervisor: string };
 
-const shot = async (p: Page, name: string) => {
-  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+const shot = async (p: Page, name: string, fullPage = false) => {
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `${name}.png`), fullPage });
 };
 
 describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
@@ -59,7 +59,7 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     };
     launched = await launchChromium();
     browser = launched.browser;
-    page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
+    page = await browser.newPage({ viewport: { width: 1280, height: 860 }, locale: 'en-GB', timezoneId: 'Europe/London' });
   }, 60_000);
 
   afterAll(async () => {
@@ -172,6 +172,9 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     expect(await booking.locator(`[data-person="${day.visiting.id}"] .status`).textContent()).toMatch(/^on site: .*Waiting room B/);
     expect(await booking.locator(`[data-person="${day.resident.id}"] [data-status="on-site"]`).count()).toBe(1);
     expect(await booking.locator('.seg').count()).toBe(day.booking.movements.length);
+    // The visiting parent's arrival through gate B was granted: that movement shows as done.
+    const gateBArrival = day.window(day.visiting.id, 'gate-b');
+    expect(await booking.locator(`.seg.done[data-movement="${gateBArrival.id}"]`).count()).toBe(1);
     const refusal = page.locator('[data-feed="refusals"] li', { hasText: 'Staff entrance' }).first();
     await refusal.waitFor({ timeout: 3000 });
     const stored = day.daemon.services.store.decisions.list({ doorId: 'staff', limit: 1 })[0]!;
@@ -203,7 +206,7 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     expect(await refusal.locator('[data-code="ROOM_DOUBLE_BOOKED"]').count()).toBe(1);
     const move = form.getByRole('button', { name: /^Move the visit to/ });
     await move.waitFor();
-    await shot(page, 'bookings-refused');
+    await shot(page, 'bookings-refused', true);
     await move.click();
     expect(await form.getByLabel('Start (centre time)').inputValue()).not.toBe('10:30');
     await form.getByRole('button', { name: 'Check and book' }).click();

@@ -38,17 +38,48 @@ export function personStatus(personId: string, movements: MovementView[], done: 
   return { kind: 'expected', text: first ? `expected ${hhmm(first.windowStart)}` : 'expected' };
 }
 
+/** Overlapping windows (a parent's gate, front door and waiting-room door) go on separate lanes. */
+function lanes(mine: MovementView[]): number[] {
+  const ends: number[] = [];
+  return mine.map((m) => {
+    let lane = ends.findIndex((end) => end <= m.windowStart);
+    if (lane < 0) lane = ends.push(0) - 1;
+    ends[lane] = m.windowEnd;
+    return lane;
+  });
+}
+
+const LANE_REM = 1.25;
+
 function track(mine: MovementView[], done: Set<string>, from: number, to: number, now: number): HTMLElement {
   const pct = (t: number) => `${(((t - from) / (to - from)) * 100).toFixed(2)}%`;
+  const laneOf = lanes(mine);
+  const height = (Math.max(...laneOf) + 1) * LANE_REM + 0.4;
   return h(
     'div',
-    { class: 'track', role: 'list' },
-    mine.map((m) => {
+    { class: 'track', role: 'list', style: `height:${height}rem` },
+    mine.map((m, i) => {
       const state_ = done.has(m.id) ? 'done' : now > m.windowEnd ? 'missed' : '';
-      const label = `${m.purpose} through ${m.doorName ?? doorName(m.doorId)} to ${m.toZoneName ?? zoneName(m.toZone)}, ${hhmm(m.windowStart)} to ${hhmm(m.windowEnd)}${state_ === 'done' ? ', done' : state_ === 'missed' ? ', not seen' : ''}`;
-      return h('span', { class: `seg ${state_}`, role: 'listitem', title: label, 'aria-label': label, style: `left:${pct(m.windowStart)};width:${pct(from + (m.windowEnd - m.windowStart))}` }, hhmm(m.windowStart));
+      const door = m.doorName ?? doorName(m.doorId);
+      const label = `${m.purpose} through ${door} to ${m.toZoneName ?? zoneName(m.toZone)}, ${hhmm(m.windowStart)} to ${hhmm(m.windowEnd)}${state_ === 'done' ? ', done' : state_ === 'missed' ? ', not seen' : ''}`;
+      const style = `left:${pct(m.windowStart)};width:${pct(from + (m.windowEnd - m.windowStart))};top:${0.2 + laneOf[i]! * LANE_REM}rem`;
+      return h('span', { class: `seg ${state_}`, 'data-movement': m.id, role: 'listitem', title: label, 'aria-label': label, style }, `${hhmm(m.windowStart)} ${door}`);
     }),
     now > from && now < to ? h('span', { class: 'now-line', 'aria-hidden': 'true', style: `left:${pct(now)}` }) : null,
+  );
+}
+
+/** Time labels every half hour above the tracks. */
+function axis(from: number, to: number): HTMLElement {
+  const step = 30 * 60_000;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(from / step) * step; t < to; t += step) ticks.push(t);
+  return h(
+    'div',
+    { class: 'person-row axis', 'aria-hidden': 'true' },
+    h('div'),
+    h('div'),
+    h('div', { class: 'axis-track' }, ticks.map((t) => h('span', { style: `left:${(((t - from) / (to - from)) * 100).toFixed(2)}%` }, hhmm(t)))),
   );
 }
 
@@ -68,6 +99,7 @@ function bookingCard(b: BookingView, done: Set<string>, now: number): HTMLElemen
     'li',
     { class: `booking ${b.status}`, 'data-booking': b.id },
     h('h3', {}, `${hhmm(b.start)}–${hhmm(b.end)} · ${roomName(b.roomId)} · ${b.serviceType}`, b.status === 'cancelled' ? ' · CANCELLED' : ''),
+    axis(from, to),
     b.participants.map((p) => {
       const mine = all.filter((m) => m.personId === p.personId).sort((x, y) => x.windowStart - y.windowStart);
       const status = personStatus(p.personId, all, done, now);
