@@ -13,23 +13,18 @@ import type { EventBus } from '../bus.js';
 import type { Clock } from '../clock.js';
 import type { SettingsConfig } from '../config/schema.js';
 import { ContactdError, ErrorCodes } from '../errors.js';
-import type { AlertRecord, AlertSeverity } from '../store/repos/alerts.js';
+import type { AlertRecord } from '../store/repos/alerts.js';
 import type { Store } from '../store/store.js';
 import { DenialBurst } from './denial-burst.js';
 
 /** Repeats of the same alert inside this window fold into one record. */
 const DEDUPE_MS = 5 * 60_000;
 
-export interface RaiseAlert {
-  kind: string;
-  severity: AlertSeverity;
-  text: string;
-  source: string;
-  zoneId?: string;
-  doorId?: string;
-  /** Alerts with the same key fold together while open; default kind + door/zone + source. */
-  dedupeKey?: string;
-}
+export type RaiseAlert = Pick<AlertRecord, 'kind' | 'severity' | 'text' | 'source'> &
+  Partial<Pick<AlertRecord, 'zoneId' | 'doorId'>> & {
+    /** Alerts with the same key fold together while open; default kind + door/zone + source. */
+    dedupeKey?: string;
+  };
 
 export interface AlertServiceDeps {
   store: Store;

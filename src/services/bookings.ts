@@ -8,7 +8,7 @@ import type { Config } from '../config/schema.js';
 import { assessBooking } from '../domain/assess-booking.js';
 import { storedCredentialValue } from '../domain/credentials.js';
 import { formatLocalTime, localDate } from '../domain/local-time.js';
-import type { Booking, Credential, CredentialKind, Movement, Participant, ServiceType } from '../domain/model.js';
+import type { Booking, Credential, CredentialKind, Movement } from '../domain/model.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import { keepApartPairsOf } from '../domain/stagger.js';
 import { ContactdError, ErrorCodes } from '../errors.js';
@@ -16,15 +16,8 @@ import type { EventBus } from '../bus.js';
 import type { Store } from '../store/store.js';
 import type { StoredBooking } from '../store/repos/bookings.js';
 
-export interface NewBooking {
-  caseId: string;
-  roomId: string;
-  serviceType: ServiceType;
-  start: number;
-  end: number;
-  participants: Participant[];
-  supervisorId?: string;
-}
+/** What the person booking supplies; the id and status are the service's. */
+export type NewBooking = Omit<Booking, 'id' | 'status'>;
 
 export interface BookingView extends StoredBooking {
   movements: Movement[];
