@@ -2,10 +2,12 @@
  * Builds the reception dashboard into web/dist with esbuild (no framework): one
  * minified ES module and one stylesheet, both with content hashes in their names
  * (served immutable), index.html pointing at them (served no-cache), and a .gz next
- * to each file for browsers that accept gzip. Usage: node web/build.mjs
+ * to each file for browsers that accept gzip; web/vendor/ is copied as is to
+ * web/dist/vendor/. Usage: node web/build.mjs (npm run build:web)
  */
 import { build } from 'esbuild';
-import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import process from 'node:process';
 import { gzipSync } from 'node:zlib';
@@ -35,6 +37,10 @@ const css = outputs.find((f) => f.endsWith('.css'));
 if (!js || !css) throw new Error(`build produced ${outputs.join(', ')}`);
 const html = (await readFile(path.join(here, 'index.html'), 'utf8')).replace('__JS__', js).replace('__CSS__', css);
 await writeFile(path.join(out, 'index.html'), html);
+
+// Optional third-party browser files (e.g. web/vendor/jsmpeg.min.js, the camera tiles' decoder).
+const vendor = path.join(here, 'vendor');
+if (existsSync(vendor)) await cp(vendor, path.join(out, 'vendor'), { recursive: true });
 
 const lines = [];
 for (const dir of [out, assets]) {

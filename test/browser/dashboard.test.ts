@@ -216,6 +216,15 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     expect(await page.locator(`tr[data-booking="${booked[0]!.id}"]`).count()).toBe(1);
   });
 
+  it('shows a tile per camera that says when no stream arrives', async () => {
+    await page.locator('nav').getByRole('link', { name: 'Cameras' }).click();
+    const tiles = page.locator('[data-camera]');
+    await expect.poll(() => tiles.count()).toBe(day.config.site.cameras.length);
+    // No recorder runs in this test: every tile must say so rather than look live.
+    await expect.poll(() => page.locator('[data-camera][data-state="offline"]').count(), { timeout: 5000 }).toBe(day.config.site.cameras.length);
+    expect(await tiles.first().textContent()).toMatch(/no stream/);
+  });
+
   it('catches up after a network blip without a reload', async () => {
     await page.locator('nav').getByRole('link', { name: 'Building' }).click();
     const before = await page.evaluate<number>('window.contactdLive.seq');

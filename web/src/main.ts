@@ -26,6 +26,8 @@ export interface View {
   mount(root: HTMLElement): void;
   /** Called on every state change while the view is shown. */
   update(root: HTMLElement): void;
+  /** Called when the view is left (close streams). */
+  unmount?(): void;
 }
 
 const VIEWS: View[] = [
@@ -109,6 +111,8 @@ setInterval(() => {
 }, 5000);
 
 function signedOut(message?: string): void {
+  current?.unmount?.();
+  current = undefined;
   live?.stop();
   live = undefined;
   unsubscribe?.();
@@ -146,6 +150,7 @@ function route(): void {
   const wanted = location.hash.replace(/^#/, '');
   const view = views.find((v) => v.id === wanted) ?? views[0];
   const root = byId('view');
+  if (current !== view) current?.unmount?.();
   current = view;
   root.replaceChildren();
   root.dataset['view'] = view?.id ?? '';
