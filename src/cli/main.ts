@@ -7,6 +7,7 @@ import { Command, Option } from 'commander';
 import { ROLES } from '../auth/roles.js';
 import { auditVerifyCommand } from './audit-verify.js';
 import { migrateCommand } from './migrate.js';
+import { simulateCommand, type SimulateCliOptions } from './simulate.js';
 import { startCommand } from './start.js';
 import { userAddCommand } from './user-add.js';
 import { runCli } from './run.js';
@@ -41,6 +42,20 @@ user
   .action((name: string, opts: { role: string; passwordStdin?: boolean; config?: string }) =>
     runCli(() => userAddCommand(name, opts)),
   );
+
+program
+  .command('simulate')
+  .description('run whole centre days against a real daemon on a simulated clock, through the device simulators, and report')
+  .option('-d, --days <n>', 'days to simulate', '1')
+  .option('-s, --seed <n>', 'random seed (same seed, same bookings and behaviour)', '1')
+  .option('--speed <x>', 'simulated seconds per real second (default: as fast as possible)')
+  .option('--json', 'print the report as one JSON object')
+  .option('--faults <mode>', 'hardware faults: random, all (each kind every day) or none', 'random')
+  .option('--start-date <date>', 'first simulated day (YYYY-MM-DD, local)')
+  .option('--serve', 'keep the API and dashboard up while simulating (port 8080 or --port)')
+  .option('--port <n>', 'HTTP port with --serve')
+  .addOption(configOption())
+  .action((opts: SimulateCliOptions) => runCli(() => simulateCommand(opts)));
 
 const audit = program.command('audit').description('the hash-chained audit log');
 audit
