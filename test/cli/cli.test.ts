@@ -10,7 +10,8 @@ afterAll(removeTempDirs);
 
 const envFor = (dataDir: string) => ({ CONTACTD_DATA_DIR: dataDir, CONTACTD_HTTP_PORT: '0', CONTACTD_SIMULATORS: 'false', CONTACTD_LOG_LEVEL: 'info' });
 
-describe('contactd CLI', () => {
+// Each case spawns the CLI from source (tsx) several times: slow on a loaded 2-core box, so a generous timeout.
+describe('contactd CLI', { timeout: 180_000 }, () => {
   it('prints help for every command', () => {
     for (const args of [['--help'], ['start', '--help'], ['migrate', '--help'], ['user', 'add', '--help'], ['audit', 'verify', '--help']]) {
       const res = runCli(args);
