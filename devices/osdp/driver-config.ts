@@ -21,6 +21,11 @@ export interface OsdpReaderConfig {
   output: number;
   /** Input reported by osdp_ISTATR for the door position contact (active = door open). */
   doorContactInput: number;
+  /** Input of a panic/duress button, and of a lockdown switch, when wired to this PD (active = pressed). */
+  panicInput?: number;
+  lockdownInput?: number;
+  /** The zone the reader stands in: where a panic pressed at it is. */
+  zoneId?: string;
   secure?: { mode: SecureMode; scbkEnv?: string };
 }
 
@@ -33,6 +38,9 @@ export function osdpReadersFromSite(site: SiteConfig): OsdpReaderConfig[] {
       readers.push({
         readerId: reader.id, doorId: door.id, bus: c.bus, address: c.address, output: c.output,
         doorContactInput: c.doorContactInput, ...(c.secure ? { secure: c.secure } : {}),
+        ...(c.panicInput !== undefined ? { panicInput: c.panicInput } : {}),
+        ...(c.lockdownInput !== undefined ? { lockdownInput: c.lockdownInput } : {}),
+        zoneId: reader.side === 'from' ? door.from : door.to,
       });
     }
   }

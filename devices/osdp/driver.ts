@@ -182,10 +182,27 @@ class OsdpDoorDriver implements OsdpDriver {
 
   /** Door contact: input active = door open; reported once per change per door. */
   private onInputs(reader: OsdpReaderConfig, inputs: boolean[], at: number): void {
+    this.onAlarmInputs(reader, inputs, at);
     const open = inputs[reader.doorContactInput];
     if (open === undefined || this.lastInput.get(reader.doorId) === open) return;
     this.lastInput.set(reader.doorId, open);
     this.emit({ type: 'door-contact', doorId: reader.doorId, open, at });
+  }
+
+  /** Panic buttons and lockdown switches wired to the PD's inputs: reported on the press (inactive -> active). */
+  private onAlarmInputs(reader: OsdpReaderConfig, inputs: boolean[], at: number): void {
+    for (const [kind, input] of [['panic', reader.panicInput], ['lockdown', reader.lockdownInput]] as const) {
+      if (input === undefined) continue;
+      const active = inputs[input];
+      const key = `${reader.readerId}#${kind}`;
+      if (active === undefined || this.lastInput.get(key) === active) continue;
+      const wasKnown = this.lastInput.has(key);
+      this.lastInput.set(key, active);
+      // An input already active when first reported counts as pressed (fail secure); a first inactive report is just the baseline.
+      if (!active && !wasKnown) continue;
+      if (kind === 'panic' && active) this.emit({ type: 'panic', sourceId: reader.readerId, ...(reader.zoneId ? { zoneId: reader.zoneId } : {}), at });
+      if (kind === 'lockdown') this.emit({ type: 'lockdown-input', sourceId: reader.readerId, active, at });
+    }
   }
 
   private dispatch(command: DoorCommand): void {

@@ -57,6 +57,8 @@ export const DoorController = Type.Union([
       address: Type.Integer({ minimum: 0, maximum: 126 }),
       output: Type.Integer({ minimum: 0, maximum: 255, default: 0, description: 'OUT number driving the lock relay' }),
       doorContactInput: Type.Integer({ minimum: 0, maximum: 255, default: 0 }),
+      panicInput: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'input wired to a panic/duress button (active = pressed)' })),
+      lockdownInput: Type.Optional(Type.Integer({ minimum: 0, maximum: 255, description: 'input wired to a lockdown switch (active = lock down)' })),
       secure: Type.Optional(
         Type.Object(
           {

@@ -16,14 +16,14 @@ afterEach(async () => {
   driver = undefined;
 });
 
-async function startDemoDriver() {
+async function startDemoDriver(extra: { panicInput?: number; lockdownInput?: number } = {}) {
   busId = `sim-test-${++n}`;
   const clock = new ManualClock(1_700_000_000_000);
   const events: DeviceEvent[] = [];
   driver = createOsdpDriver({
     buses: [{ id: busId, path: `sim:${busId}`, baudRate: 115200 }],
     readers: [
-      { readerId: 'room-1-in', doorId: 'room-1', bus: busId, address: 5, output: 0, doorContactInput: 0 },
+      { readerId: 'room-1-in', doorId: 'room-1', bus: busId, address: 5, output: 0, doorContactInput: 0, zoneId: 'corridor', ...extra },
       { readerId: 'room-1-out', doorId: 'room-1', bus: busId, address: 6, output: 0, doorContactInput: 0 },
     ],
     logger: silent,
@@ -46,6 +46,23 @@ async function startDemoDriver() {
 }
 
 describe('OSDP driver on an in-process sim: bus', () => {
+  it('reports a panic button and a lockdown switch wired to PD inputs, on the press only', async () => {
+    const { events, run, sim } = await startDemoDriver({ panicInput: 2, lockdownInput: 3 });
+    await run(300);
+    expect(events.filter((e) => e.type === 'panic' || e.type === 'lockdown-input')).toEqual([]);
+    sim.pd(5).setInput(2, true);
+    await run(300);
+    sim.pd(5).setInput(2, false);
+    await run(300);
+    sim.pd(5).setInput(3, true);
+    await run(300);
+    const alarms = events.filter((e) => e.type === 'panic' || e.type === 'lockdown-input');
+    expect(alarms).toEqual([
+      expect.objectContaining({ type: 'panic', sourceId: 'room-1-in', zoneId: 'corridor' }),
+      expect.objectContaining({ type: 'lockdown-input', sourceId: 'room-1-in', active: true }),
+    ]);
+  });
+
   it('starts simulated PDs for the configured addresses and reports them online', async () => {
     const { sim } = await startDemoDriver();
     expect(sim.addresses.sort()).toEqual([5, 6]);
