@@ -4,5 +4,6 @@ import { mqttSuite } from './mqtt.js';
 import { domainSuite } from './domain.js';
 import { osdpSuite } from './osdp.js';
 import { startupSuite } from './startup.js';
+import { dashboardSuite } from './dashboard.js';
 
-export const suites: BenchSuite[] = [startupSuite, mqttSuite, osdpSuite, domainSuite];
+export const suites: BenchSuite[] = [startupSuite, mqttSuite, osdpSuite, domainSuite, dashboardSuite];
