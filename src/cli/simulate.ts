@@ -42,7 +42,8 @@ export async function simulateCommand(opts: SimulateCliOptions): Promise<number>
     logger,
     faults: opts.faults as FaultMode,
     ...(opts.serve ? { httpPort: opts.port === undefined ? 8080 : positiveInt('--port', opts.port, 0) } : {}),
-    onProgress: opts.json ? undefined : progress,
+    // Progress goes to stderr, so stdout stays one JSON object with --json.
+    onProgress: progress,
     onStarted: async (rig) => {
       if (!opts.serve) return;
       // The run's database is temporary: a manager account with a one-off password lets you watch and act.
