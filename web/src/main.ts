@@ -8,7 +8,7 @@ import { byId, formValues, h, replaceChildrenKeepingFocus } from './dom.js';
 import { countdown } from './format.js';
 import { LiveClient } from './live.js';
 import { can } from './roles.js';
-import { allowedRoutes, applyMessage, changed, loadAll, resetState, serverNow, state, subscribe } from './state.js';
+import { allowedRoutes, applyMessage, changed, loadAll, loadBookings, resetState, serverNow, state, subscribe } from './state.js';
 import type { SessionInfo } from './types.js';
 import { ROUTE_ROLES } from '../../src/auth/roles.js';
 import { alertsView } from './views/alerts.js';
@@ -104,6 +104,11 @@ function startApp(session: SessionInfo): void {
   (window as unknown as { contactdLive: LiveClient }).contactdLive = live;
   live.start();
 }
+
+/** Bookings made at another desk are not on the live channel: refresh the day every minute. */
+setInterval(() => {
+  if (state.session && can('GET /api/bookings')) void loadBookings(state.bookingsDate || undefined).catch(() => undefined);
+}, 60_000);
 
 /** While the live channel is down, poll REST so the screen is never silently stale. */
 setInterval(() => {

@@ -12,6 +12,8 @@ import type { AlertView } from '../types.js';
 
 let showResolved = false;
 
+const cameraName = (id: string) => state.site?.cameras.find((c) => c.id === id)?.name ?? id;
+
 function render(root: HTMLElement): void {
   const list = [...state.alerts.values()].filter((a) => showResolved || a.resolvedAt === undefined).sort((a, b) => b.raisedAt - a.raisedAt);
   replaceChildrenKeepingFocus(
@@ -52,6 +54,7 @@ function alertItem(a: AlertView): HTMLElement {
       a.resolvedAt ? ` · resolved ${hhmm(a.resolvedAt)} by ${a.resolvedBy ?? '?'}` : '',
     ),
     a.note ? h('p', { class: 'note' }, `Note: ${a.note}`) : null,
+    a.footage?.length ? h('p', { class: 'meta' }, 'Footage: ', a.footage.map((f) => `${cameraName(f.cameraId)} ${hhmm(f.from)}–${hhmm(f.to)}`).join('; ')) : null,
     h(
       'div',
       { class: 'actions' },
