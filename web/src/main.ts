@@ -10,6 +10,7 @@ import { LiveClient } from './live.js';
 import { can } from './roles.js';
 import { allowedRoutes, applyMessage, changed, loadAll, loadBookings, resetState, serverNow, state, subscribe } from './state.js';
 import type { SessionInfo } from './types.js';
+import type { ChangeKind } from './state.js';
 import { ROUTE_ROLES } from '../../src/auth/roles.js';
 import { alertsView } from './views/alerts.js';
 import { bookingsView } from './views/bookings.js';
@@ -23,6 +24,8 @@ export interface View {
   label: string;
   /** The route the role must be allowed to read for the view to be offered. */
   needs: string;
+  /** The changes the view shows; it is repainted only for these (default: every change). */
+  shows?: readonly ChangeKind[];
   mount(root: HTMLElement): void;
   /** Called on every state change while the view is shown. */
   update(root: HTMLElement): void;
@@ -31,7 +34,7 @@ export interface View {
 }
 
 const VIEWS: View[] = [
-  { id: 'building', label: 'Building', needs: 'GET /api/doors', mount: renderBuilding, update: renderBuilding },
+  { id: 'building', label: 'Building', needs: 'GET /api/doors', shows: ['door', 'occupancy', 'alert', 'lockdown', 'notice'], mount: renderBuilding, update: renderBuilding },
   todayView,
   alertsView,
   bookingsView,
@@ -96,7 +99,7 @@ function startApp(session: SessionInfo): void {
     reload: loadAll,
     onStatus: (s) => {
       state.live = s;
-      changed();
+      changed('status');
     },
     onFailure: () => void api('GET', '/api/auth/session').catch(() => undefined),
   });
@@ -164,8 +167,13 @@ function route(): void {
   refresh();
 }
 
-function refresh(): void {
+const SHELL_SHOWS: readonly ChangeKind[] = ['alert', 'lockdown', 'status'];
+
+function refresh(kinds: ReadonlySet<ChangeKind> = new Set(['all'])): void {
   if (!state.session) return;
+  const touches = (shows: readonly ChangeKind[] | undefined) => !shows || kinds.has('all') || shows.some((k) => kinds.has(k));
+  if (touches(current?.shows)) current?.update(byId('view'));
+  if (!touches(SHELL_SHOWS)) return;
   document.title = `${state.site?.name ?? 'contactd'} · reception`;
   byId('site-name').textContent = state.site?.name ?? 'contactd';
   const status = byId('live-status');
@@ -188,8 +196,6 @@ function refresh(): void {
     ),
   );
   renderBanners(openAlerts.filter((a) => a.severity === 'critical').length);
-  const root = byId('view');
-  if (current) current.update(root);
 }
 
 function renderBanners(critical: number): void {

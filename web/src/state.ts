@@ -30,21 +30,26 @@ export const state = {
 
 export const serverNow = (): number => Date.now() + state.clockOffsetMs;
 
-type Listener = () => void;
+/** What changed: a live message type, 'bookings', 'status', or 'all' (a reload). */
+export type ChangeKind = LiveMessage['type'] | 'bookings' | 'status' | 'all';
+type Listener = (kinds: ReadonlySet<ChangeKind>) => void;
 const listeners = new Set<Listener>();
-let scheduled = false;
+let pending = new Set<ChangeKind>();
 
 export function subscribe(listener: Listener): () => void {
   listeners.add(listener);
   return () => listeners.delete(listener);
 }
 
-export function changed(): void {
-  if (scheduled) return;
-  scheduled = true;
+/** Views repaint only for the kinds they show (a door change does not redraw the timeline). */
+export function changed(kind: ChangeKind = 'all'): void {
+  const first = pending.size === 0;
+  pending.add(kind);
+  if (!first) return;
   queueMicrotask(() => {
-    scheduled = false;
-    for (const l of [...listeners]) l();
+    const kinds = pending;
+    pending = new Set();
+    for (const l of [...listeners]) l(kinds);
   });
 }
 
@@ -83,7 +88,7 @@ export function applyMessage(m: LiveMessage): void {
       addDecisions([m.data as DecisionView]);
       break;
   }
-  changed();
+  changed(m.type);
 }
 
 const decisionKey = (d: DecisionView) => `${d.at}|${d.doorId ?? ''}|${d.personId ?? ''}|${d.code}`;
@@ -142,7 +147,7 @@ export async function loadBookings(date?: string): Promise<void> {
   const body = await api<{ date: string; bookings: BookingView[] }>('GET', `/api/bookings${date ? `?date=${encodeURIComponent(date)}` : ''}`);
   state.bookingsDate = body.date;
   state.bookings = body.bookings;
-  changed();
+  changed('bookings');
 }
 
 async function loadPeople(): Promise<void> {

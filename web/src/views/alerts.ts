@@ -138,4 +138,4 @@ function lockdownDialog(activate: boolean): void {
   });
 }
 
-export const alertsView: View = { id: 'alerts', label: 'Alerts', needs: 'GET /api/alerts', mount: render, update: render };
+export const alertsView: View = { id: 'alerts', label: 'Alerts', needs: 'GET /api/alerts', shows: ['alert', 'lockdown'], mount: render, update: render };

@@ -236,4 +236,4 @@ function fillForm(b: BookingView): void {
   field<HTMLInputElement>(form, 'caseId').focus();
 }
 
-export const bookingsView: View = { id: 'bookings', label: 'Bookings', needs: 'GET /api/bookings', mount, update: renderList };
+export const bookingsView: View = { id: 'bookings', label: 'Bookings', needs: 'GET /api/bookings', shows: ['bookings'], mount, update: renderList };

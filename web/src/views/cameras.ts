@@ -95,4 +95,4 @@ function unmount(): void {
   for (const close of closers.splice(0)) close();
 }
 
-export const camerasView: View = { id: 'cameras', label: 'Cameras', needs: 'GET /api/occupancy', mount, update: () => undefined, unmount };
+export const camerasView: View = { id: 'cameras', label: 'Cameras', needs: 'GET /api/occupancy', shows: [], mount, update: () => undefined, unmount };

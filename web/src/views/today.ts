@@ -157,4 +157,4 @@ function render(root: HTMLElement): void {
   );
 }
 
-export const todayView: View = { id: 'today', label: 'Today', needs: 'GET /api/bookings', mount: render, update: render };
+export const todayView: View = { id: 'today', label: 'Today', needs: 'GET /api/bookings', shows: ['decision', 'occupancy', 'notice', 'bookings'], mount: render, update: render };
