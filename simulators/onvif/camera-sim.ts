@@ -110,6 +110,12 @@ export class CameraSim {
     return `${this.facts.base}/onvif/device_service`;
   }
 
+  /** Points GetStreamUri at another RTSP URI (the test server's port is known only once it runs). */
+  setStreamUri(uri: string): void {
+    this.options.rtspUri = uri;
+    if (this.server.listening) this.facts.rtspUri = uri;
+  }
+
   /** The camera's own clock: the host's plus the configured skew. */
   cameraNow(): number {
     return this.clock.now() + this.faults.skewMs;

@@ -207,4 +207,59 @@ export const migrations: Migration[] = [
       );
     `,
   },
+  {
+    version: 2,
+    name: 'footage',
+    sql: `
+      -- One row per recorded segment file, written as the segment closes. Times are the
+      -- daemon's clock; skew_ms is the camera clock's measured offset at recording time.
+      CREATE TABLE footage_segments (
+        id INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL,
+        start_at INTEGER NOT NULL,
+        end_at INTEGER NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        bytes INTEGER NOT NULL,
+        sha256 TEXT NOT NULL,
+        skew_ms INTEGER NOT NULL DEFAULT 0,
+        created_at INTEGER NOT NULL,
+        deleted_at INTEGER,
+        deleted_reason TEXT,
+        CHECK (end_at >= start_at)
+      );
+      -- "Segments of camera C overlapping [from, to)": a range scan on start_at bounded by the longest segment.
+      CREATE INDEX footage_segments_camera_start ON footage_segments(camera_id, start_at) WHERE deleted_at IS NULL;
+      CREATE INDEX footage_segments_end ON footage_segments(end_at) WHERE deleted_at IS NULL;
+      -- kind 'visit': ref_id is a booking id; 'evidence-hold': an alert id (or a manual hold id).
+      CREATE TABLE footage_tags (
+        segment_id INTEGER NOT NULL REFERENCES footage_segments(id),
+        kind TEXT NOT NULL CHECK (kind IN ('visit', 'evidence-hold')),
+        ref_id TEXT NOT NULL,
+        created_at INTEGER NOT NULL,
+        PRIMARY KEY (segment_id, kind, ref_id)
+      ) WITHOUT ROWID;
+      CREATE INDEX footage_tags_ref ON footage_tags(kind, ref_id);
+      -- Evidence holds cover a time window on some cameras, also for segments not yet recorded.
+      CREATE TABLE footage_holds (
+        id TEXT PRIMARY KEY,
+        alert_id TEXT,
+        zone_id TEXT,
+        camera_ids_json TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        created_at INTEGER NOT NULL
+      );
+      CREATE INDEX footage_holds_to ON footage_holds(to_at);
+      -- Time a camera was not recorded (recorder down, stream dead, disk full).
+      CREATE TABLE footage_gaps (
+        id INTEGER PRIMARY KEY,
+        camera_id TEXT NOT NULL,
+        from_at INTEGER NOT NULL,
+        to_at INTEGER NOT NULL,
+        reason TEXT NOT NULL
+      );
+      CREATE INDEX footage_gaps_camera ON footage_gaps(camera_id, from_at);
+    `,
+  },
 ];

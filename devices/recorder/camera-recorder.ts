@@ -1,0 +1,233 @@
+/**
+ * Records one camera: one ffmpeg with stream copy, cut into MP4 segments; each segment
+ * is hashed (SHA-256) and handed to the index as it closes. ffmpeg is restarted with
+ * exponential backoff when it dies or stalls (no progress for stallSeconds); the time
+ * not recorded is reported as a gap. Partial files of a dead run are removed.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import type { Logger } from 'pino';
+import type { Clock } from '../../src/clock.js';
+import { recorderArgs } from './ffmpeg-args.js';
+import { LineSplitter, parseSegmentListLine } from './segment-list.js';
+
+export interface ClosedSegment {
+  cameraId: string;
+  startAt: number;
+  endAt: number;
+  path: string;
+  bytes: number;
+  sha256: string;
+  skewMs: number;
+}
+
+export interface RecorderSink {
+  segmentClosed(segment: ClosedSegment): void;
+  gap(gap: { cameraId: string; fromAt: number; toAt: number; reason: string }): void;
+  state?(cameraId: string, recording: boolean, reason: string): void;
+}
+
+export interface CameraRecorderOptions {
+  cameraId: string;
+  /** The camera's RTSP URI; undefined while the camera is not connected (retry later). */
+  streamUri: () => string | undefined;
+  skewMs: () => number;
+  footageDir: string;
+  segmentSeconds: number;
+  transport?: 'udp' | 'tcp';
+  stallSeconds?: number;
+  backoffMs?: number;
+  maxBackoffMs?: number;
+  ffmpegPath?: string;
+  clock: Clock;
+  logger: Logger;
+  sink: RecorderSink;
+}
+
+export async function sha256File(file: string): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+export class CameraRecorder {
+  restarts = 0;
+  segments = 0;
+  private proc: ChildProcess | undefined;
+  private running = false;
+  private backoff: number;
+  private cancelTimer: (() => void) | undefined;
+  private lastProgressAt = 0;
+  private lastOutTime = -1;
+  private lastEndAt: number | undefined;
+  /** Wall-clock time of the current run's stream time 0 (set by its first closed segment). */
+  private anchor: number | undefined;
+  private gapSince: { at: number; reason: string } | undefined;
+  private pending: Promise<void> = Promise.resolve();
+  private runPrefix = '';
+  private exited: Promise<void> = Promise.resolve();
+  /** Segment files of the current run that ffmpeg reported closed. */
+  private readonly lastIndexedNames = new Set<string>();
+
+  constructor(private readonly o: CameraRecorderOptions) {
+    this.backoff = o.backoffMs ?? 1000;
+  }
+
+  get dir(): string {
+    return path.join(this.o.footageDir, this.o.cameraId);
+  }
+
+  get recording(): boolean {
+    return this.proc !== undefined;
+  }
+
+  /** Starts recording; the time from `gapFrom` to the first segment is reported as a gap. */
+  start(gapFrom = this.o.clock.now(), reason = 'recorder starting'): void {
+    if (this.running) return;
+    this.running = true;
+    this.gapSince = { at: gapFrom, reason };
+    this.anchor = undefined;
+    void this.launch();
+  }
+
+  /** Stops ffmpeg gracefully (SIGINT closes the current segment), then waits for its index entry. */
+  async stop(reason = 'recorder stopped'): Promise<void> {
+    this.running = false;
+    this.cancelTimer?.();
+    const proc = this.proc;
+    if (proc && proc.exitCode === null) {
+      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
+      proc.kill('SIGINT');
+      await this.exited;
+      clearTimeout(kill);
+    }
+    await this.pending;
+    this.o.sink.state?.(this.o.cameraId, false, reason);
+  }
+
+  private async launch(): Promise<void> {
+    if (!this.running) return;
+    const uri = this.o.streamUri();
+    if (!uri) {
+      this.scheduleRestart('no stream URI yet (camera not connected)');
+      return;
+    }
+    await mkdir(this.dir, { recursive: true });
+    this.runPrefix = `${this.o.cameraId}-${this.o.clock.now()}-`;
+    this.anchor = undefined;
+    const args = recorderArgs({
+      inputUri: uri,
+      outputDir: this.dir,
+      pattern: `${this.runPrefix}%06d.mp4`,
+      segmentSeconds: this.o.segmentSeconds,
+      transport: this.o.transport ?? 'udp',
+      ioTimeoutSeconds: this.o.stallSeconds ?? 10,
+    });
+    const proc = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    this.proc = proc;
+    this.lastProgressAt = this.o.clock.now();
+    this.lastOutTime = -1;
+    const out = new LineSplitter();
+    const err = new LineSplitter();
+    proc.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d).forEach((l) => this.onListLine(l)));
+    proc.stderr!.setEncoding('utf8').on('data', (d: string) => err.push(d).forEach((l) => this.onStderrLine(l)));
+    this.exited = new Promise((resolve) => proc.once('close', (code, signal) => resolve(this.onExit(proc, code, signal))));
+    proc.once('error', (e) => this.o.logger.error({ camera: this.o.cameraId, err: e.message }, 'ffmpeg could not start (is ffmpeg installed?)'));
+    this.o.sink.state?.(this.o.cameraId, true, 'ffmpeg started');
+    this.watchStall(proc);
+  }
+
+  private watchStall(proc: ChildProcess): void {
+    const stallMs = (this.o.stallSeconds ?? 10) * 1000;
+    this.cancelTimer = this.o.clock.setTimeout(() => {
+      if (this.proc !== proc || proc.exitCode !== null) return;
+      if (this.o.clock.now() - this.lastProgressAt > stallMs) {
+        this.o.logger.warn({ camera: this.o.cameraId, stallMs }, 'recorder stalled: no progress from ffmpeg; restarting it');
+        this.gapSince = { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
+        proc.kill('SIGKILL');
+        return;
+      }
+      this.watchStall(proc);
+    }, 1000);
+  }
+
+  private onStderrLine(line: string): void {
+    const m = /^out_time_us=(\d+)/.exec(line);
+    if (m) {
+      const t = Number(m[1]);
+      if (t > this.lastOutTime) {
+        this.lastOutTime = t;
+        this.lastProgressAt = this.o.clock.now();
+      }
+      return;
+    }
+    if (/^[a-z_0-9]+=/.test(line)) return; // other -progress keys
+    this.o.logger.warn({ camera: this.o.cameraId, ffmpeg: line.slice(0, 300) }, 'recorder ffmpeg says');
+  }
+
+  private onListLine(line: string): void {
+    const parsed = parseSegmentListLine(line);
+    if (!parsed.ok) {
+      this.o.logger.warn({ camera: this.o.cameraId, reason: parsed.reason }, 'unreadable segment list line from ffmpeg; ignored');
+      return;
+    }
+    const now = this.o.clock.now();
+    // A closed segment is progress too (ffmpeg's -progress reports can be seconds apart).
+    this.lastProgressAt = now;
+    // Stream times map onto the wall clock through an anchor taken when the run's first segment
+    // closes; re-anchored if they drift apart by more than 2 s (long stall, camera clock jumps).
+    if (this.anchor === undefined || Math.abs(this.anchor + parsed.entry.endS * 1000 - now) > 2000) this.anchor = now - parsed.entry.endS * 1000;
+    const endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
+    const startAt = Math.max(Math.round(this.anchor + parsed.entry.startS * 1000), this.gapSince === undefined ? (this.lastEndAt ?? 0) : 0);
+    if (this.gapSince && startAt - this.gapSince.at > 1000) {
+      this.o.sink.gap({ cameraId: this.o.cameraId, fromAt: this.gapSince.at, toAt: startAt, reason: this.gapSince.reason });
+    }
+    this.gapSince = undefined;
+    this.lastEndAt = endAt;
+    this.lastIndexedNames.add(parsed.entry.file);
+    const file = path.join(this.dir, parsed.entry.file);
+    const skewMs = this.o.skewMs();
+    this.pending = this.pending.then(async () => {
+      try {
+        const [info, sha256] = await Promise.all([stat(file), sha256File(file)]);
+        this.segments += 1;
+        this.backoff = this.o.backoffMs ?? 1000;
+        this.o.sink.segmentClosed({ cameraId: this.o.cameraId, startAt, endAt, path: file, bytes: info.size, sha256, skewMs });
+      } catch (e) {
+        this.o.logger.error({ camera: this.o.cameraId, file, err: (e as Error).message }, 'closed segment could not be indexed');
+      }
+    });
+  }
+
+  private async onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+    if (this.proc === proc) this.proc = undefined;
+    this.cancelTimer?.();
+    await this.pending;
+    await this.removePartials();
+    if (!this.running) return;
+    const reason = signal ? `ffmpeg killed (${signal})` : `ffmpeg exited (${code})`;
+    this.gapSince ??= { at: this.lastEndAt ?? this.o.clock.now(), reason };
+    this.o.sink.state?.(this.o.cameraId, false, reason);
+    this.scheduleRestart(reason);
+  }
+
+  private scheduleRestart(reason: string): void {
+    if (!this.running) return;
+    this.restarts += 1;
+    this.o.logger.warn({ camera: this.o.cameraId, reason, retryInMs: this.backoff }, 'recorder not recording; will retry');
+    this.cancelTimer = this.o.clock.setTimeout(() => void this.launch(), this.backoff);
+    this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 30_000);
+  }
+
+  /** Files of the finished run that never made it into the segment list are incomplete MP4s. */
+  private async removePartials(): Promise<void> {
+    const indexed = this.lastIndexedNames;
+    for (const name of await readdir(this.dir).catch(() => [] as string[])) {
+      if (name.startsWith(this.runPrefix) && !indexed.has(name)) await unlink(path.join(this.dir, name)).catch(() => undefined);
+    }
+    indexed.clear();
+  }
+}

@@ -1,0 +1,116 @@
+/**
+ * Records real segments from the simulator's RTSP stream with real ffmpeg: segments are
+ * cut, hashed and indexed as they close; a dead stream is a gap and ffmpeg comes back
+ * with backoff; disk-full pauses recording.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { systemClock } from '../../src/clock.js';
+import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
+import { createRecorderService, type RecorderService } from '../../devices/recorder/recorder-service.js';
+import type { ClosedSegment } from '../../devices/recorder/camera-recorder.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { requireVideoTools, until } from './tools.js';
+
+const have = requireVideoTools();
+const logger = pino({ level: 'silent' });
+
+describe.skipIf(!have)('recorder with real ffmpeg', () => {
+  let rtsp: RtspTestServer;
+  let service: RecorderService | undefined;
+  beforeAll(async () => {
+    rtsp = new RtspTestServer({ mounts: ['cam-a', 'cam-b', 'cam-c'] });
+    await rtsp.start();
+  });
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+  });
+  afterAll(async () => {
+    await rtsp.stop();
+    removeTempDirs();
+  });
+
+  function record(name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number } = {}) {
+    const dir = tempDir('contactd-rec-');
+    const segments: ClosedSegment[] = [];
+    const gaps: { cameraId: string; fromAt: number; toAt: number; reason: string }[] = [];
+    service = createRecorderService({
+      cameraIds: [name],
+      footageDir: dir,
+      streamUri: () => rtsp.uri(name),
+      skewMs: () => 1234,
+      sink: { segmentClosed: (s) => segments.push(s), gap: (g) => gaps.push(g) },
+      clock: systemClock,
+      logger,
+      segmentSeconds: 1,
+      stallSeconds: 3,
+      backoffMs: 200,
+      maxBackoffMs: 1000,
+      ...(opts.freeBytes ? { freeBytes: opts.freeBytes, minFreeBytes: opts.minFreeBytes ?? 1, diskCheckEveryMs: 200 } : { minFreeBytes: 1 }),
+    });
+    return { dir, segments, gaps, service };
+  }
+
+  it('indexes keyframe-aligned stream-copied segments with their SHA-256 as they close', async () => {
+    rtsp.publish({ name: 'cam-a', fps: 10, keyframeSeconds: 1 });
+    const { segments, service: svc } = record('cam-a');
+    await svc.start();
+    await until(() => segments.length >= 3);
+    await svc.stop();
+    for (const s of segments) {
+      expect(existsSync(s.path)).toBe(true);
+      expect(s.bytes).toBeGreaterThan(1000);
+      expect(s.sha256).toBe(createHash('sha256').update(readFileSync(s.path)).digest('hex'));
+      expect(s.endAt).toBeGreaterThan(s.startAt);
+      expect(s.skewMs).toBe(1234);
+      // Stream copy: still H.264 at the camera's size; each segment starts on a keyframe.
+      const probe = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'stream=codec_name,width,height', '-of', 'csv=p=0', s.path]).stdout.toString().trim();
+      expect(probe).toBe('h264,320,240');
+      const firstFrame = spawnSync('ffprobe', ['-v', 'error', '-select_streams', 'v:0', '-show_entries', 'frame=key_frame', '-read_intervals', '%+#1', '-of', 'csv=p=0', s.path]).stdout.toString().trim();
+      expect(firstFrame.split('\n')[0]?.split(',')[0]).toBe('1');
+    }
+    for (let i = 1; i < segments.length; i++) expect(segments[i]!.startAt).toBeGreaterThanOrEqual(segments[i - 1]!.endAt);
+    // Graceful stop closes the last segment into the index: no stray files left.
+    const files = readdirSync(segments[0]!.path.replace(/\/[^/]+$/, ''));
+    expect(files.sort()).toEqual(segments.map((s) => s.path.replace(/^.*\//, '')).sort());
+  }, 40_000);
+
+  it('records a gap when the stream dies and restarts ffmpeg with backoff when it returns', async () => {
+    rtsp.publish({ name: 'cam-b', fps: 10, keyframeSeconds: 1 });
+    const { segments, gaps, service: svc } = record('cam-b');
+    await svc.start();
+    await until(() => segments.length >= 2);
+    rtsp.unpublish('cam-b');
+    const recorder = svc.recorders.get('cam-b')!;
+    await until(() => recorder.restarts >= 1, 20_000);
+    const before = segments.length;
+    rtsp.publish({ name: 'cam-b', fps: 10, keyframeSeconds: 1 });
+    await until(() => segments.length >= before + 2, 30_000);
+    expect(gaps.length).toBeGreaterThanOrEqual(1);
+    const gap = gaps[0]!;
+    expect(gap.toAt - gap.fromAt).toBeGreaterThan(1000);
+    expect(segments[before]!.startAt).toBeGreaterThanOrEqual(gap.toAt);
+  }, 60_000);
+
+  it('pauses recording when the disk is full and resumes when space is back', async () => {
+    rtsp.publish({ name: 'cam-c', fps: 10, keyframeSeconds: 1 });
+    let free = 10_000_000;
+    const { segments, gaps, service: svc } = record('cam-c', { freeBytes: async () => free, minFreeBytes: 1_000_000 });
+    await svc.start();
+    await until(() => segments.length >= 1);
+    free = 10;
+    await until(() => svc.diskFull);
+    await new Promise((r) => setTimeout(r, 300));
+    const count = segments.length;
+    await new Promise((r) => setTimeout(r, 2500));
+    expect(segments.length).toBe(count);
+    free = 10_000_000;
+    await until(() => segments.length > count, 20_000);
+    const gap = gaps.find((g) => g.reason.includes('disk full'));
+    expect(gap!.toAt - gap!.fromAt).toBeGreaterThan(2000);
+  }, 60_000);
+});

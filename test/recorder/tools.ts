@@ -1,0 +1,28 @@
+/** Recording tests need ffmpeg and GStreamer's RTSP server bindings: fail under CI, otherwise skip with a hint. */
+import { spawnSync } from 'node:child_process';
+
+export const TOOLS_HINT =
+  'apt-get install -y ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad';
+
+export function videoToolsAvailable(): boolean {
+  const ffmpeg = spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0;
+  const gst = spawnSync('/usr/bin/python3', ['-c', "import gi; gi.require_version('GstRtspServer', '1.0'); from gi.repository import GstRtspServer"], { stdio: 'ignore' }).status === 0;
+  return ffmpeg && gst;
+}
+
+export function requireVideoTools(): boolean {
+  if (videoToolsAvailable()) return true;
+  if (process.env.CI) throw new Error(`ffmpeg and the GStreamer RTSP server are required for the recording tests (${TOOLS_HINT})`);
+  console.warn(`skipping recording tests: ffmpeg or GStreamer RTSP server missing (${TOOLS_HINT})`);
+  return false;
+}
+
+export async function until<T>(fn: () => T | undefined | false, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error('condition not reached in time');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
