@@ -22,7 +22,7 @@ const DEDUPE_MS = 5 * 60_000;
 
 export type RaiseAlert = Pick<AlertRecord, 'kind' | 'severity' | 'text' | 'source'> &
   Partial<Pick<AlertRecord, 'zoneId' | 'doorId'>> & {
-    /** Alerts with the same key fold together while open; default kind + door/zone + source. */
+    /** Alerts with the same key fold together while open; default kind + door/zone + source + text. */
     dedupeKey?: string;
   };
 
@@ -71,7 +71,8 @@ export function alertService(deps: AlertServiceDeps) {
     /** Persists first, then shows and arms escalation. Repeats of an open alert fold into it. */
     raise(input: RaiseAlert): AlertRecord {
       const now = clock.now();
-      const dedupeKey = input.dedupeKey ?? [input.kind, input.doorId ?? input.zoneId ?? '', input.source].join('|');
+      // The text names the device or people concerned: two devices offline are two alerts, one device twice is one.
+      const dedupeKey = input.dedupeKey ?? [input.kind, input.doorId ?? input.zoneId ?? '', input.source, input.text].join('|');
       const open = store.alerts.openByKey(dedupeKey, now - DEDUPE_MS);
       if (open) {
         const repeated = store.alerts.repeat(open.id, input.text);
