@@ -166,15 +166,15 @@ export function footageRepo(db: Db, now: () => number) {
           .all(before, limit) as SegmentRow[]
       ).map(toSegment);
     },
-    /** Live segments carrying visit tags and no evidence hold, ended before `before`, with their booking ids. */
-    visitOnlyEndingBefore(before: number, limit: number): { segment: Segment; bookingIds: string[] }[] {
+    /** Live segments carrying visit tags and no evidence hold, ended before `before`, with their booking ids; paged by id. */
+    visitOnlyEndingBefore(before: number, limit: number, afterId = 0): { segment: Segment; bookingIds: string[] }[] {
       const rows = db
         .prepare(
           `SELECT s.*, GROUP_CONCAT(t.ref_id, char(31)) AS refs FROM footage_segments s JOIN footage_tags t ON t.segment_id = s.id
-           WHERE s.deleted_at IS NULL AND s.end_at < ?
-           GROUP BY s.id HAVING SUM(t.kind = 'evidence-hold') = 0 ORDER BY s.end_at LIMIT ?`,
+           WHERE s.deleted_at IS NULL AND s.end_at < ? AND s.id > ?
+           GROUP BY s.id HAVING SUM(t.kind = 'evidence-hold') = 0 ORDER BY s.id LIMIT ?`,
         )
-        .all(before, limit) as (SegmentRow & { refs: string })[];
+        .all(before, afterId, limit) as (SegmentRow & { refs: string })[];
       return rows.map((r) => ({ segment: toSegment(r), bookingIds: r.refs.split('\u001f') }));
     },
     markDeleted(id: number, reason: string): void {

@@ -1,0 +1,128 @@
+/**
+ * Applies the tagging rules (tagging.ts) to the footage index: live as each segment
+ * closes (it is the recorder's sink), again for a booking whenever it changes (the bus's
+ * 'bookings-changed'), and for evidence holds raised by alerts, which also catch
+ * segments that close later inside the hold window.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EventBus } from '../bus.js';
+import type { Clock } from '../clock.js';
+import type { SiteConfig } from '../config/schema.js';
+import type { ClosedSegment, RecorderSink } from '../../devices/recorder/camera-recorder.js';
+import type { FootageRepo, Segment } from '../store/repos/footage.js';
+import type { Store } from '../store/store.js';
+import { bookingsForSegment, cameraWindows, camerasCovering, evidenceWindow, overlaps, visitCoverage, type VisitCoverage } from './tagging.js';
+
+export interface FootageTaggerDeps {
+  store: Store;
+  footage: FootageRepo;
+  site: Pick<SiteConfig, 'cameras' | 'rooms'>;
+  clock: Clock;
+  logger: Logger;
+  bus?: EventBus;
+  evidence: { beforeSeconds: number; afterSeconds: number };
+  /** Time around a participant's first and last passage (walking to or from the car). */
+  marginMs?: number;
+}
+
+/** Bookings whose movements may reach this far from a segment are considered (planning horizon). */
+const LOOKAROUND_MS = 4 * 3_600_000;
+
+export function createFootageTagger(d: FootageTaggerDeps) {
+  const marginMs = d.marginMs ?? 10 * 60_000;
+  const roomZone = new Map(d.site.rooms.map((r) => [r.id, r.zone]));
+  const cameraZones = new Map(d.site.cameras.map((c) => [c.id, c.zones]));
+  let unsubscribe: (() => void) | undefined;
+
+  const coverageOf = (bookingId: string): VisitCoverage | undefined => {
+    const b = d.store.bookings.get(bookingId);
+    if (!b || b.status !== 'booked') return undefined;
+    return visitCoverage(b, d.store.bookings.movements(b.id), roomZone.get(b.roomId), marginMs);
+  };
+
+  function tagLive(segment: Segment): void {
+    const zones = cameraZones.get(segment.cameraId) ?? [];
+    const window = { from: segment.startAt, to: segment.endAt };
+    const coverages = d.store.bookings
+      .listOverlapping(segment.startAt - LOOKAROUND_MS, segment.endAt + LOOKAROUND_MS)
+      .map((b) => visitCoverage(b, d.store.bookings.movements(b.id), roomZone.get(b.roomId), marginMs));
+    for (const bookingId of bookingsForSegment(window, zones, coverages)) d.footage.tag(segment.id, 'visit', bookingId);
+    for (const hold of d.footage.holdsEndingAfter(segment.startAt)) {
+      if (hold.cameraIds.includes(segment.cameraId) && overlaps({ from: hold.fromAt, to: hold.toAt }, window)) {
+        d.footage.tag(segment.id, 'evidence-hold', hold.alertId ?? hold.id);
+      }
+    }
+  }
+
+  const tagger = {
+    /** RecorderSink: index the closed segment and tag it at once. */
+    segmentClosed(closed: ClosedSegment): Segment {
+      const segment = d.footage.addSegment(closed);
+      try {
+        tagLive(segment);
+      } catch (e) {
+        // Indexed but untagged is safe: retagging on the next booking change or sweep fixes it; retention keeps it for untaggedDays.
+        d.logger.error({ err: e, segment: segment.id }, 'tagging a closed segment failed');
+      }
+      return segment;
+    },
+    gap(g: { cameraId: string; fromAt: number; toAt: number; reason: string }): void {
+      d.footage.addGap(g);
+      d.logger.warn({ camera: g.cameraId, seconds: Math.round((g.toAt - g.fromAt) / 1000), reason: g.reason }, 'recording gap');
+    },
+    /** Recomputes one booking's visit tags from its current times, room and movements. */
+    retagBooking(bookingId: string): number {
+      const coverage = coverageOf(bookingId);
+      let tagged = 0;
+      d.store.db.transaction(() => {
+        d.footage.untagRef('visit', bookingId);
+        if (!coverage) return;
+        for (const [cameraId, zones] of cameraZones) {
+          for (const w of cameraWindows(coverage, zones)) {
+            const ids = d.footage.overlapping(cameraId, w.from, w.to).map((s) => s.id);
+            d.footage.tagMany(ids, 'visit', bookingId);
+            tagged += ids.length;
+          }
+        }
+      })();
+      return tagged;
+    },
+    /**
+     * For the alerts capability: holds the footage of every camera covering `zoneId` around
+     * `at` (settings.alerts.evidenceBeforeSeconds/AfterSeconds), now and as segments close.
+     */
+    holdEvidence(input: { zoneId: string; at: number; alertId: string; reason?: string }): { holdId: string; cameraIds: string[]; fromAt: number; toAt: number; tagged: number } {
+      const cameraIds = camerasCovering(input.zoneId, d.site.cameras);
+      const w = evidenceWindow(input.at, d.evidence.beforeSeconds, d.evidence.afterSeconds);
+      const holdId = randomUUID();
+      let tagged = 0;
+      d.store.db.transaction(() => {
+        d.footage.addHold({ id: holdId, alertId: input.alertId, zoneId: input.zoneId, cameraIds, fromAt: w.from, toAt: w.to, reason: input.reason ?? 'alert' });
+        for (const cameraId of cameraIds) {
+          const ids = d.footage.overlapping(cameraId, w.from, w.to).map((s) => s.id);
+          d.footage.tagMany(ids, 'evidence-hold', input.alertId);
+          tagged += ids.length;
+        }
+      })();
+      d.store.audit.append({ actor: 'system', action: 'footage.hold', subject: `alert:${input.alertId}`, details: { zoneId: input.zoneId, cameraIds, fromAt: w.from, toAt: w.to, tagged } });
+      return { holdId, cameraIds, fromAt: w.from, toAt: w.to, tagged };
+    },
+    sink(): RecorderSink {
+      return { segmentClosed: (s) => void tagger.segmentClosed(s), gap: (g) => tagger.gap(g) };
+    },
+    start(): void {
+      unsubscribe = d.bus?.on('bookings-changed', ({ bookingId }) => {
+        const n = tagger.retagBooking(bookingId);
+        d.logger.debug({ bookingId, segments: n }, 'footage retagged after a booking change');
+      });
+    },
+    stop(): void {
+      unsubscribe?.();
+      unsubscribe = undefined;
+    },
+  };
+  return tagger;
+}
+
+export type FootageTagger = ReturnType<typeof createFootageTagger>;

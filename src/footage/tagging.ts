@@ -1,0 +1,90 @@
+/**
+ * Pure rules for tagging footage to visits and alerts (no I/O, no clock).
+ *
+ * A visit is on camera wherever its people are: in its room from start to end (room
+ * cameras), and along each participant's planned movements (entrance, waiting-room,
+ * corridor and car-park cameras): through each door during its window, and in a zone
+ * from the window of the movement that enters it to the window of the one that leaves.
+ * An alert holds the footage of every camera covering its zone from `before` ahead of
+ * it to `after` behind it (default 1 min before, 4 min after; settings.alerts).
+ */
+import type { Booking, Movement } from '../domain/model.js';
+
+export interface Interval {
+  from: number;
+  to: number;
+}
+
+export interface ZoneInterval extends Interval {
+  zone: string;
+}
+
+export interface VisitCoverage {
+  bookingId: string;
+  intervals: ZoneInterval[];
+}
+
+export interface CameraZones {
+  id: string;
+  zones: readonly string[];
+}
+
+export const overlaps = (a: Interval, b: Interval): boolean => a.from < b.to && a.to > b.from;
+
+/**
+ * Where and when a visit's people are. `marginMs` covers the time before the first
+ * planned passage and after the last (walking from or back to the car park).
+ */
+export function visitCoverage(booking: Booking, movements: readonly Movement[], roomZone: string | undefined, marginMs: number): VisitCoverage {
+  const intervals: ZoneInterval[] = [];
+  if (roomZone) intervals.push({ zone: roomZone, from: booking.start, to: booking.end });
+  const byPerson = new Map<string, Movement[]>();
+  for (const m of movements) {
+    if (m.bookingId !== booking.id) continue;
+    byPerson.set(m.personId, [...(byPerson.get(m.personId) ?? []), m]);
+  }
+  for (const list of byPerson.values()) {
+    list.sort((a, b) => a.windowStart - b.windowStart);
+    list.forEach((m, i) => {
+      // Passing through the door: seen on both sides.
+      intervals.push({ zone: m.fromZone, from: m.windowStart, to: m.windowEnd }, { zone: m.toZone, from: m.windowStart, to: m.windowEnd });
+      // Staying in the zone entered until the movement that leaves it.
+      const leave = list.slice(i + 1).find((n) => n.fromZone === m.toZone);
+      intervals.push({ zone: m.toZone, from: m.windowStart, to: leave ? leave.windowEnd : m.windowEnd + marginMs });
+    });
+    const first = list[0];
+    if (first) intervals.push({ zone: first.fromZone, from: first.windowStart - marginMs, to: first.windowEnd });
+  }
+  return { bookingId: booking.id, intervals };
+}
+
+/** Merged time windows in which one camera shows the visit. */
+export function cameraWindows(coverage: VisitCoverage, cameraZones: readonly string[]): Interval[] {
+  const zones = new Set(cameraZones);
+  const raw = coverage.intervals.filter((i) => zones.has(i.zone) && i.to > i.from).sort((a, b) => a.from - b.from);
+  const merged: Interval[] = [];
+  for (const i of raw) {
+    const last = merged[merged.length - 1];
+    if (last && i.from <= last.to) last.to = Math.max(last.to, i.to);
+    else merged.push({ from: i.from, to: i.to });
+  }
+  return merged;
+}
+
+/** Bookings a segment of this camera is to be tagged with. */
+export function bookingsForSegment(segment: Interval, cameraZones: readonly string[], coverages: readonly VisitCoverage[]): string[] {
+  return coverages.filter((c) => cameraWindows(c, cameraZones).some((w) => overlaps(w, segment))).map((c) => c.bookingId);
+}
+
+export function camerasCovering(zoneId: string, cameras: readonly CameraZones[]): string[] {
+  return cameras.filter((c) => c.zones.includes(zoneId)).map((c) => c.id);
+}
+
+export function evidenceWindow(at: number, beforeSeconds: number, afterSeconds: number): Interval {
+  return { from: at - beforeSeconds * 1000, to: at + afterSeconds * 1000 };
+}
+
+/** Shared-room (supported) visits show other families: an export needs the safeguarding lead's sign-off. */
+export function showsOtherFamilies(booking: Pick<Booking, 'serviceType'>, roomShared: boolean): boolean {
+  return booking.serviceType === 'supported' || roomShared;
+}
