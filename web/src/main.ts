@@ -14,7 +14,7 @@ import type { ChangeKind } from './state.js';
 import { ROUTE_ROLES } from '../../src/auth/roles.js';
 import { alertsView } from './views/alerts.js';
 import { bookingsView } from './views/bookings.js';
-import { renderBuilding } from './views/building.js';
+import { renderBuilding, updateBuilding } from './views/building.js';
 import { camerasView } from './views/cameras.js';
 import { todayView } from './views/today.js';
 import { installSounds } from './sound.js';
@@ -27,14 +27,14 @@ export interface View {
   /** The changes the view shows; it is repainted only for these (default: every change). */
   shows?: readonly ChangeKind[];
   mount(root: HTMLElement): void;
-  /** Called on every state change while the view is shown. */
-  update(root: HTMLElement): void;
+  /** Called on every state change it shows while the view is shown. */
+  update(root: HTMLElement, kinds: ReadonlySet<ChangeKind>): void;
   /** Called when the view is left (close streams). */
   unmount?(): void;
 }
 
 const VIEWS: View[] = [
-  { id: 'building', label: 'Building', needs: 'GET /api/doors', shows: ['door', 'occupancy', 'alert', 'lockdown', 'notice'], mount: renderBuilding, update: renderBuilding },
+  { id: 'building', label: 'Building', needs: 'GET /api/doors', shows: ['door', 'occupancy', 'alert', 'lockdown', 'notice'], mount: renderBuilding, update: updateBuilding },
   todayView,
   alertsView,
   bookingsView,
@@ -172,7 +172,7 @@ const SHELL_SHOWS: readonly ChangeKind[] = ['alert', 'lockdown', 'status'];
 function refresh(kinds: ReadonlySet<ChangeKind> = new Set(['all'])): void {
   if (!state.session) return;
   const touches = (shows: readonly ChangeKind[] | undefined) => !shows || kinds.has('all') || shows.some((k) => kinds.has(k));
-  if (touches(current?.shows)) current?.update(byId('view'));
+  if (touches(current?.shows)) current?.update(byId('view'), kinds);
   if (!touches(SHELL_SHOWS)) return;
   document.title = `${state.site?.name ?? 'contactd'} · reception`;
   byId('site-name').textContent = state.site?.name ?? 'contactd';

@@ -30,6 +30,9 @@ export const state = {
 
 export const serverNow = (): number => Date.now() + state.clockOffsetMs;
 
+/** Doors whose state changed since the last repaint: a door-only change repaints just their rows. */
+export const changedDoors = new Set<string>();
+
 /** What changed: a live message type, 'bookings', 'status', or 'all' (a reload). */
 export type ChangeKind = LiveMessage['type'] | 'bookings' | 'status' | 'all';
 type Listener = (kinds: ReadonlySet<ChangeKind>) => void;
@@ -50,6 +53,7 @@ export function changed(kind: ChangeKind = 'all'): void {
     const kinds = pending;
     pending = new Set();
     for (const l of [...listeners]) l(kinds);
+    changedDoors.clear();
   });
 }
 
@@ -62,6 +66,7 @@ export function applyMessage(m: LiveMessage): void {
       const d = m.data as Omit<DoorView, 'id' | 'name' | 'from' | 'to'> & { doorId: string };
       const door = state.doors.get(d.doorId);
       if (door) state.doors.set(d.doorId, { ...door, open: d.open, unlocked: d.unlocked, unlockedUntil: d.unlockedUntil, ...(d.online === undefined ? {} : { online: d.online }) });
+      changedDoors.add(d.doorId);
       break;
     }
     case 'occupancy': {
