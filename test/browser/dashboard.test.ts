@@ -253,6 +253,8 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
       expect(unlabelled).toEqual([]);
     }
     await page.evaluate("location.hash = 'building'");
+    await page.locator('#view[data-view="building"]').waitFor();
+    await page.evaluate('window.scrollTo(0, 0)');
     await shot(page, 'building-tablet');
   });
 });
