@@ -6,6 +6,7 @@
 import { Command, Option } from 'commander';
 import { ROLES } from '../auth/roles.js';
 import { auditVerifyCommand } from './audit-verify.js';
+import { registerExportCommands } from './export.js';
 import { migrateCommand } from './migrate.js';
 import { simulateCommand, type SimulateCliOptions } from './simulate.js';
 import { startCommand } from './start.js';
@@ -63,5 +64,7 @@ audit
   .description('check every record of the audit chain; exit 1 naming the first broken record')
   .addOption(configOption())
   .action((opts: { config?: string }) => runCli(() => auditVerifyCommand(opts)));
+
+registerExportCommands(program, configOption);
 
 await program.parseAsync(process.argv);

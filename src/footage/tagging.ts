@@ -84,7 +84,11 @@ export function evidenceWindow(at: number, beforeSeconds: number, afterSeconds: 
   return { from: at - beforeSeconds * 1000, to: at + afterSeconds * 1000 };
 }
 
-/** Shared-room (supported) visits show other families: an export needs the safeguarding lead's sign-off. */
-export function showsOtherFamilies(booking: Pick<Booking, 'serviceType'>, roomShared: boolean): boolean {
-  return booking.serviceType === 'supported' || roomShared;
+/**
+ * Supported contact puts several families in one room: its footage shows other families,
+ * so an export needs the safeguarding lead's sign-off (DESIGN.md). A supervised visit in a
+ * room that can be shared has that room to itself.
+ */
+export function showsOtherFamilies(booking: Pick<Booking, 'serviceType'>): boolean {
+  return booking.serviceType === 'supported';
 }
