@@ -20,6 +20,7 @@ import { credentialRoutes } from './routes/credentials.js';
 import { doorRoutes } from './routes/doors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
+import { footageExportRoutes } from '../footage/export-route.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { peopleRoutes } from './routes/people.js';
@@ -67,7 +68,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, alertRoutes, liveRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, alertRoutes, liveRoutes, footageExportRoutes, ...(options.extraRoutes ?? [])]) {
     await app.register(routes);
   }
   // The reception dashboard's files (web/dist), after every API route.

@@ -37,6 +37,7 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'GET /api/bookings/:id': FRONT_DESK,
   'POST /api/bookings/:id/cancel': ['reception', 'manager'],
   'POST /api/bookings/:id/credentials': ['reception', 'manager'],
+  'POST /api/bookings/:id/export': CASE_OWNERS,
   'POST /api/credentials/:id/revoke': ['reception', 'manager', 'safeguarding-lead'],
   'POST /api/staff/:id/credentials': ['manager', 'admin'],
 
