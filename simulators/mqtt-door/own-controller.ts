@@ -79,6 +79,8 @@ export class OwnDialectController {
 
   /** Clean shutdown: publishes offline (retained) itself, like a controller being switched off properly. */
   async stop(): Promise<void> {
+    // A door left open must not report "held open" from a controller that is off.
+    for (const d of this.doors.values()) d.cancelHeld();
     this.relay.closeAll();
     const c = this.client;
     this.client = undefined;
@@ -89,6 +91,7 @@ export class OwnDialectController {
 
   /** Power cut: the socket drops without DISCONNECT so the broker publishes the last will. */
   async powerCut(): Promise<void> {
+    for (const d of this.doors.values()) d.cancelHeld();
     this.relay.closeAll();
     const c = this.client;
     this.client = undefined;

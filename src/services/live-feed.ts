@@ -16,7 +16,8 @@ export interface LiveMessage {
   data: unknown;
 }
 
-export type LiveListener = (m: LiveMessage) => void;
+/** Receives each message and its JSON text (serialised once for every dashboard). */
+export type LiveListener = (m: LiveMessage, json: string) => void;
 
 export function liveFeed(deps: { bus: EventBus; access: AccessEngine; now: () => number }) {
   const { bus, access } = deps;
@@ -29,9 +30,10 @@ export function liveFeed(deps: { bus: EventBus; access: AccessEngine; now: () =>
     const m: LiveMessage = { seq: ++seq, type, at, data };
     kept.push(m);
     if (kept.length > MAX_KEPT) kept.splice(0, kept.length - MAX_KEPT);
+    const json = JSON.stringify(m);
     for (const l of listeners) {
       try {
-        l(m);
+        l(m, json);
       } catch {
         listeners.delete(l);
       }

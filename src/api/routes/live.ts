@@ -12,18 +12,18 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
     },
     (socket, request) => {
       const since = (request.query as { since?: number }).since;
-      const send = (m: unknown) => {
-        if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(m));
+      const send = (m: unknown, json = JSON.stringify(m)) => {
+        if (socket.readyState === socket.OPEN) socket.send(json);
       };
       // Subscribe first so nothing falls between the replay and the live stream; drop duplicates by seq.
       let last = 0;
-      const buffered: { seq: number }[] = [];
+      const buffered: { m: { seq: number }; json: string }[] = [];
       let replaying = true;
-      const unsubscribe = live.subscribe((m) => {
-        if (replaying) buffered.push(m);
+      const unsubscribe = live.subscribe((m, json) => {
+        if (replaying) buffered.push({ m, json });
         else if (m.seq > last) {
           last = m.seq;
-          send(m);
+          send(m, json);
         }
       });
       const replay = live.since(since);
@@ -31,9 +31,10 @@ export const liveRoutes: FastifyPluginAsyncTypebox = async (app) => {
       last = replay.seq;
       for (const m of replay.messages) send(m);
       replaying = false;
-      for (const m of buffered) if (m.seq > last) {
+      for (const { m, json } of buffered) {
+        if (m.seq <= last) continue;
         last = m.seq;
-        send(m);
+        send(m, json);
       }
       socket.on('close', unsubscribe);
       socket.on('error', unsubscribe);
