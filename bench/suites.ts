@@ -5,5 +5,6 @@ import { domainSuite } from './domain.js';
 import { osdpSuite } from './osdp.js';
 import { startupSuite } from './startup.js';
 import { dashboardSuite } from './dashboard.js';
+import { footageSuite } from './footage.js';
 
-export const suites: BenchSuite[] = [startupSuite, mqttSuite, osdpSuite, domainSuite, dashboardSuite];
+export const suites: BenchSuite[] = [startupSuite, mqttSuite, osdpSuite, domainSuite, dashboardSuite, footageSuite];

@@ -24,7 +24,7 @@ export function recorderArgs(a: RecorderArgs): string[] {
     '-map', '0:v', '-c', 'copy',
     '-f', 'segment', '-segment_time', String(a.segmentSeconds), '-segment_format', 'mp4', '-reset_timestamps', '1',
     '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
-    '-progress', 'pipe:2', '-stats_period', '1',
+    '-progress', 'pipe:2', '-stats_period', '2',
     `${a.outputDir}/${a.pattern}`,
   ];
 }

@@ -31,7 +31,7 @@ export interface SweepResult {
 const DAY_MS = 86_400_000;
 
 export function createRetention(d: RetentionDeps) {
-  const batch = d.batchSize ?? 500;
+  const batch = d.batchSize ?? 1000;
   const remove = d.removeFile ?? (async (p: string) => unlink(p).catch((e: NodeJS.ErrnoException) => (e.code === 'ENOENT' ? undefined : Promise.reject(e))));
 
   function caseLookup(): (bookingId: string) => CaseState | undefined {
@@ -47,20 +47,31 @@ export function createRetention(d: RetentionDeps) {
   }
 
   async function deleteSegments(segments: readonly { segment: Segment; reason: string }[], actor = 'system'): Promise<number> {
-    let bytes = 0;
-    const done: { id: number; cameraId: string; startAt: number; endAt: number; sha256: string; reason: string }[] = [];
-    for (const { segment, reason } of segments) {
+    const removed: { segment: Segment; reason: string }[] = [];
+    for (const item of segments) {
       try {
-        await remove(segment.path);
+        await remove(item.segment.path);
+        removed.push(item);
       } catch (e) {
-        d.logger.error({ segment: segment.id, err: (e as Error).message }, 'footage file could not be deleted; kept in the index');
-        continue;
+        d.logger.error({ segment: item.segment.id, err: (e as Error).message }, 'footage file could not be deleted; kept in the index');
       }
-      d.footage.markDeleted(segment.id, reason);
-      bytes += segment.bytes;
-      done.push({ id: segment.id, cameraId: segment.cameraId, startAt: segment.startAt, endAt: segment.endAt, sha256: segment.sha256, reason });
     }
-    if (done.length > 0) d.store.audit.append({ actor, action: 'footage.delete', subject: 'footage', details: { count: done.length, bytes, segments: done } });
+    if (removed.length === 0) return 0;
+    const bytes = removed.reduce((n, x) => n + x.segment.bytes, 0);
+    // Index rows and their audit record commit together: no deletion goes unaudited.
+    d.store.db.transaction(() => {
+      for (const { segment, reason } of removed) d.footage.markDeleted(segment.id, reason);
+      d.store.audit.append({
+        actor,
+        action: 'footage.delete',
+        subject: 'footage',
+        details: {
+          count: removed.length,
+          bytes,
+          segments: removed.map(({ segment: s, reason }) => ({ id: s.id, cameraId: s.cameraId, startAt: s.startAt, endAt: s.endAt, sha256: s.sha256, reason })),
+        },
+      });
+    })();
     return bytes;
   }
 
@@ -70,14 +81,17 @@ export function createRetention(d: RetentionDeps) {
       const now = d.clock.now();
       const caseOf = caseLookup();
       const result: SweepResult = { deleted: 0, bytes: 0, kept: 0 };
+      let after = { endAt: -1, id: 0 };
       for (;;) {
-        const due = d.footage.untaggedEndingBefore(now - d.settings.untaggedDays * DAY_MS, batch);
+        const due = d.footage.untaggedEndingBefore(now - d.settings.untaggedDays * DAY_MS, batch, after);
         if (due.length === 0) break;
+        const last = due[due.length - 1]!;
+        after = { endAt: last.endAt, id: last.id };
         const verdicts = due.map((segment) => ({ segment, v: retentionVerdict(segment, [], caseOf, now, d.settings) }));
         const toDelete = verdicts.filter((x) => x.v.delete).map((x) => ({ segment: x.segment, reason: x.v.reason }));
         result.bytes += await deleteSegments(toDelete);
         result.deleted += toDelete.length;
-        if (toDelete.length < due.length) break;
+        result.kept += due.length - toDelete.length;
       }
       // Visit footage: fewer rows; the rule needs each visit's case.
       const before = now - d.settings.visitDaysAfterCaseClosed * DAY_MS;

@@ -74,6 +74,12 @@ export function footageRepo(db: Db, now: () => number) {
   );
   const insertTag = db.prepare('INSERT OR IGNORE INTO footage_tags (segment_id, kind, ref_id, created_at) VALUES (?, ?, ?, ?)');
   const tagsOf = db.prepare('SELECT segment_id, kind, ref_id FROM footage_tags WHERE segment_id = ?');
+  const markDeleted = db.prepare('UPDATE footage_segments SET deleted_at = ?, deleted_reason = ? WHERE id = ?');
+  // Keyset pagination on (end_at, id): tagged rows already passed over are not scanned again.
+  const untagged = db.prepare(
+    `SELECT s.* FROM footage_segments s WHERE s.deleted_at IS NULL AND s.end_at < ? AND (s.end_at > ? OR (s.end_at = ? AND s.id > ?))
+     AND NOT EXISTS (SELECT 1 FROM footage_tags t WHERE t.segment_id = s.id) ORDER BY s.end_at, s.id LIMIT ?`,
+  );
   // The longest segment bounds the start_at range scan of overlap queries.
   let longest = (db.prepare('SELECT COALESCE(MAX(end_at - start_at), 0) AS m FROM footage_segments').get() as { m: number }).m;
 
@@ -155,16 +161,9 @@ export function footageRepo(db: Db, now: () => number) {
         }[]
       ).map((r) => ({ cameraId: r.camera_id, fromAt: r.from_at, toAt: r.to_at, reason: r.reason }));
     },
-    /** Untagged live segments that ended before `before`, oldest first. */
-    untaggedEndingBefore(before: number, limit: number): Segment[] {
-      return (
-        db
-          .prepare(
-            `SELECT s.* FROM footage_segments s WHERE s.deleted_at IS NULL AND s.end_at < ?
-             AND NOT EXISTS (SELECT 1 FROM footage_tags t WHERE t.segment_id = s.id) ORDER BY s.end_at LIMIT ?`,
-          )
-          .all(before, limit) as SegmentRow[]
-      ).map(toSegment);
+    /** Untagged live segments that ended before `before`, oldest first; `after` continues from a previous page. */
+    untaggedEndingBefore(before: number, limit: number, after: { endAt: number; id: number } = { endAt: -1, id: 0 }): Segment[] {
+      return (untagged.all(before, after.endAt, after.endAt, after.id, limit) as SegmentRow[]).map(toSegment);
     },
     /** Live segments carrying visit tags and no evidence hold, ended before `before`, with their booking ids; paged by id. */
     visitOnlyEndingBefore(before: number, limit: number, afterId = 0): { segment: Segment; bookingIds: string[] }[] {
@@ -178,7 +177,7 @@ export function footageRepo(db: Db, now: () => number) {
       return rows.map((r) => ({ segment: toSegment(r), bookingIds: r.refs.split('\u001f') }));
     },
     markDeleted(id: number, reason: string): void {
-      db.prepare('UPDATE footage_segments SET deleted_at = ?, deleted_reason = ? WHERE id = ?').run(now(), reason, id);
+      markDeleted.run(now(), reason, id);
     },
     countLive(): number {
       return (db.prepare('SELECT COUNT(*) AS n FROM footage_segments WHERE deleted_at IS NULL').get() as { n: number }).n;

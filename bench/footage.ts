@@ -1,0 +1,205 @@
+/**
+ * Footage: (1) CPU and memory of recording 8 cameras through the daemon's recorder
+ * (ffmpeg stream copy + segment hashing, indexing and tagging in SQLite) against the
+ * same 8 ffmpeg commands alone, in the same run, from the simulator's RTSP streams;
+ * (2) finding a visit's segments in an index of 10 million segments; (3) a retention
+ * sweep over 1 million segments. Quick mode shrinks the index and the recording time.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { ManualClock, systemClock } from '../src/clock.js';
+import { createFootageTagger } from '../src/footage/tagger.js';
+import { createRetention } from '../src/footage/retention-service.js';
+import { footageRepo } from '../src/store/repos/footage.js';
+import { openStore } from '../src/store/store.js';
+import { recorderArgs } from '../devices/recorder/ffmpeg-args.js';
+import { createRecorderService } from '../devices/recorder/recorder-service.js';
+import { RtspTestServer } from '../simulators/onvif/rtsp-stream.js';
+import type { BenchContext, BenchSuite } from './suite.js';
+
+const logger = pino({ level: 'silent' });
+const CAMERAS = 8;
+const TICKS = 100; // /proc/<pid>/stat clock ticks per second (USER_HZ on Linux)
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+/** CPU seconds (user + system) and RSS in MB of one process, from /proc. */
+function procUsage(pid: number): { cpuS: number; rssMb: number } {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const cpuS = (Number(fields[11]) + Number(fields[12])) / TICKS;
+    const rss = /VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return { cpuS, rssMb: Number(rss?.[1] ?? 0) / 1024 };
+  } catch {
+    return { cpuS: 0, rssMb: 0 };
+  }
+}
+
+/** Recorder ffmpeg processes, found by their output folder on the command line. */
+function ffmpegPidsWriting(dirPrefix: string): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const cmd = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (cmd.startsWith('ffmpeg') && cmd.includes(dirPrefix)) out.push(Number(entry));
+    } catch {
+      // exited meanwhile
+    }
+  }
+  return out;
+}
+
+async function sample(seconds: number, pids: () => number[], self: boolean) {
+  const start = new Map(pids().map((p) => [p, procUsage(p).cpuS]));
+  const selfStart = process.cpuUsage();
+  await new Promise((r) => setTimeout(r, 1000 * seconds));
+  let cpu = 0;
+  let rss = 0;
+  for (const p of pids()) {
+    const u = procUsage(p);
+    cpu += u.cpuS - (start.get(p) ?? u.cpuS);
+    rss += u.rssMb;
+  }
+  const selfCpu = self ? (process.cpuUsage(selfStart).user + process.cpuUsage(selfStart).system) / 1e6 : 0;
+  return { cpu: cpu + selfCpu, ffmpegCpu: cpu, selfCpu, rss };
+}
+
+async function recording(ctx: BenchContext): Promise<Record<string, number>> {
+  const names = Array.from({ length: CAMERAS }, (_, i) => `cam-${i}`);
+  const rtsp = new RtspTestServer({ mounts: names });
+  await rtsp.start();
+  for (const name of names) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
+  const seconds = ctx.quick ? 6 : 30;
+  const root = mkdtempSync(path.join(tmpdir(), 'contactd-bench-rec-'));
+  try {
+    await new Promise((r) => setTimeout(r, 1500));
+    // ffmpeg alone: the same command lines, nothing reading their output.
+    const aloneDir = path.join(root, 'alone');
+    const procs: ChildProcess[] = names.map((name) => {
+      mkdirSync(path.join(aloneDir, name), { recursive: true });
+      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds: 2, transport: 'udp', ioTimeoutSeconds: 10 });
+      return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    });
+    await new Promise((r) => setTimeout(r, 2000));
+    ctx.log(`footage: ffmpeg alone, ${CAMERAS} cameras, ${seconds}s`);
+    const alone = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean), false);
+    for (const p of procs) p.kill('SIGINT');
+    await new Promise((r) => setTimeout(r, 500));
+
+    // The daemon's recorder: same ffmpeg plus hashing, indexing and tagging each segment.
+    const dataDir = path.join(root, 'daemon');
+    const site = { cameras: names.map((id) => ({ id, name: id, zones: ['z'], onvif: { url: 'http://127.0.0.1/', username: 'x' } })), rooms: [] };
+    const store = openStore(dataDir, systemClock);
+    const footage = footageRepo(store.db, () => systemClock.now());
+    const tagger = createFootageTagger({ store, footage, site, clock: systemClock, logger, evidence: { beforeSeconds: 60, afterSeconds: 240 } });
+    const footageDir = path.join(dataDir, 'footage');
+    const recorder = createRecorderService({ cameraIds: names, footageDir, streamUri: (id) => rtsp.uri(id), skewMs: () => 0, sink: tagger.sink(), clock: systemClock, logger, segmentSeconds: 2, minFreeBytes: 1 });
+    await recorder.start();
+    await new Promise((r) => setTimeout(r, 2000));
+    ctx.log(`footage: daemon recorder, ${CAMERAS} cameras, ${seconds}s`);
+    const heapBefore = process.memoryUsage().rss / 1024 / 1024;
+    const segmentsBefore = footage.countLive();
+    const daemon = await sample(seconds, () => ffmpegPidsWriting(footageDir), true);
+    const segmentsDuring = footage.countLive() - segmentsBefore;
+    const heapAfter = process.memoryUsage().rss / 1024 / 1024;
+    await recorder.stop();
+    const segments = footage.countLive();
+    store.close();
+    return {
+      record_cpu_ratio_8cam: daemon.cpu / alone.cpu,
+      record_ffmpeg_alone_cpu_s_8cam: alone.cpu,
+      record_daemon_total_cpu_s_8cam: daemon.cpu,
+      record_daemon_node_cpu_s_8cam: daemon.selfCpu,
+      record_daemon_node_cpu_ms_per_segment: (daemon.selfCpu * 1000) / Math.max(1, segmentsDuring),
+      record_ffmpeg_alone_rss_mb_8cam: alone.rss,
+      record_daemon_ffmpeg_rss_mb_8cam: daemon.rss,
+      record_daemon_node_rss_growth_mb: heapAfter - heapBefore,
+      record_segments_indexed: segments,
+    };
+  } finally {
+    await rtsp.stop();
+    rmSync(root, { recursive: true, force: true });
+  }
+}
+
+const SEGMENT_MS = 60_000;
+
+/** Fills the index with `n` segments of `segmentMs` round-robin over 9 cameras, in SQL (fast). */
+function fillIndex(db: import('better-sqlite3').Database, n: number, startAt: number, cameras: number, segmentMs = SEGMENT_MS): void {
+  db.exec(`
+    WITH RECURSIVE seq(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM seq WHERE i < ${n - 1})
+    INSERT INTO footage_segments (camera_id, start_at, end_at, path, bytes, sha256, skew_ms, created_at)
+    SELECT 'cam-' || (i % ${cameras}), ${startAt} + (i / ${cameras}) * ${segmentMs}, ${startAt} + (i / ${cameras} + 1) * ${segmentMs},
+           '/footage/' || i || '.mp4', 1000000, 'x', 0, 0 FROM seq`);
+}
+
+async function lookup(ctx: BenchContext): Promise<Record<string, number>> {
+  const n = ctx.quick ? 1_000_000 : 10_000_000;
+  const dir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-idx-'));
+  try {
+    const store = openStore(dir, systemClock);
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    const t0 = performance.now();
+    store.db.transaction(() => fillIndex(store.db, n, start, 9))();
+    ctx.log(`footage: indexed ${n} segments in ${((performance.now() - t0) / 1000).toFixed(1)}s`);
+    const footage = footageRepo(store.db, () => 0);
+    const span = (n / 9) * SEGMENT_MS;
+    const times: number[] = [];
+    let found = 0;
+    for (let i = 0; i < 2000; i++) {
+      // A 2-hour visit somewhere in the index, seen by 4 cameras (room, entrance, waiting, car park).
+      const from = start + Math.floor(Math.random() * (span - 3 * 3_600_000));
+      const t = performance.now();
+      for (const cam of ['cam-0', 'cam-3', 'cam-5', 'cam-8']) found += footage.overlapping(cam, from, from + 2 * 3_600_000).length;
+      times.push(performance.now() - t);
+    }
+    times.sort((a, b) => a - b);
+    store.close();
+    return { segment_lookup_p99_ms: percentile(times, 99), segment_lookup_p50_ms: percentile(times, 50), segment_lookup_index_size: n, segment_lookup_avg_found: found / 2000 };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function sweep(ctx: BenchContext): Promise<Record<string, number>> {
+  const n = ctx.quick ? 200_000 : 1_000_000;
+  const dir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-ret-'));
+  try {
+    const start = Date.parse('2024-01-01T00:00:00Z');
+    // 9 cameras over 77 days (1M one-minute segments; fewer, longer ones in quick mode); the sweep runs at the end.
+    const segmentMs = Math.round((77 * 86_400_000 * 9) / n);
+    const end = start + (n / 9) * segmentMs;
+    const clock = new ManualClock(end);
+    const store = openStore(dir, clock);
+    store.db.transaction(() => {
+      fillIndex(store.db, n, start, 9, segmentMs);
+      // One segment in five is a visit's (case open: kept), one in a thousand held.
+      store.db.exec(`INSERT INTO footage_tags (segment_id, kind, ref_id, created_at) SELECT id, 'visit', 'b-' || (id / 500), 0 FROM footage_segments WHERE id % 5 = 0`);
+      store.db.exec(`INSERT INTO footage_tags (segment_id, kind, ref_id, created_at) SELECT id, 'evidence-hold', 'a-' || (id / 500), 0 FROM footage_segments WHERE id % 1000 = 1`);
+    })();
+    const footage = footageRepo(store.db, () => clock.now());
+    const retention = createRetention({ store, footage, clock, logger, settings: { untaggedDays: 30, visitDaysAfterCaseClosed: 180 }, removeFile: async () => undefined });
+    const t0 = performance.now();
+    const result = await retention.sweep();
+    const seconds = (performance.now() - t0) / 1000;
+    ctx.log(`footage: retention sweep over ${n} segments deleted ${result.deleted} in ${seconds.toFixed(2)}s`);
+    store.close();
+    return { retention_sweep_1m_s: seconds * (1_000_000 / n), retention_sweep_segments: n, retention_sweep_deleted: result.deleted };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+export const footageSuite: BenchSuite = {
+  name: 'footage',
+  async run(ctx) {
+    return { ...(await lookup(ctx)), ...(await sweep(ctx)), ...(await recording(ctx)) };
+  },
+};
