@@ -74,6 +74,8 @@ export interface PublisherOptions {
   keyframeSeconds?: number;
   /** Added to the burned-in clock, to show a skewed camera. */
   clockOffsetSeconds?: number;
+  /** Target bitrate, e.g. '1M' (default: x264's choice, small for the test pattern). */
+  bitrate?: string;
 }
 
 export class RtspTestServer {
@@ -110,7 +112,7 @@ export class RtspTestServer {
     const filter = `testsrc2=size=${options.width ?? 320}x${options.height ?? 240}:rate=${fps},drawtext=text='${options.name} ${clock}':fontcolor=white:fontsize=14:box=1:boxcolor=black@0.6:x=6:y=6`;
     const proc = spawn(
       'ffmpeg',
-      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', filter, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency',
+      ['-hide_banner', '-nostdin', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', filter, '-c:v', 'libx264', '-preset', 'ultrafast', '-tune', 'zerolatency', ...(options.bitrate ? ['-b:v', options.bitrate] : []),
         '-g', String(Math.round(fps * (options.keyframeSeconds ?? 1))), '-pix_fmt', 'yuv420p', '-f', 'rtp', '-payload_type', '96', `rtp://127.0.0.1:${udpPort}`],
       { stdio: ['ignore', 'ignore', 'pipe'] },
     );

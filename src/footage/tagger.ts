@@ -80,7 +80,7 @@ export function createFootageTagger(d: FootageTaggerDeps) {
         if (!coverage) return;
         for (const [cameraId, zones] of cameraZones) {
           for (const w of cameraWindows(coverage, zones)) {
-            const ids = d.footage.overlapping(cameraId, w.from, w.to).map((s) => s.id);
+            const ids = d.footage.overlappingIds(cameraId, w.from, w.to);
             d.footage.tagMany(ids, 'visit', bookingId);
             tagged += ids.length;
           }
@@ -100,7 +100,7 @@ export function createFootageTagger(d: FootageTaggerDeps) {
       d.store.db.transaction(() => {
         d.footage.addHold({ id: holdId, alertId: input.alertId, zoneId: input.zoneId, cameraIds, fromAt: w.from, toAt: w.to, reason: input.reason ?? 'alert' });
         for (const cameraId of cameraIds) {
-          const ids = d.footage.overlapping(cameraId, w.from, w.to).map((s) => s.id);
+          const ids = d.footage.overlappingIds(cameraId, w.from, w.to);
           d.footage.tagMany(ids, 'evidence-hold', input.alertId);
           tagged += ids.length;
         }

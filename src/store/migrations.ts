@@ -227,8 +227,9 @@ export const migrations: Migration[] = [
         deleted_reason TEXT,
         CHECK (end_at >= start_at)
       );
-      -- "Segments of camera C overlapping [from, to)": a range scan on start_at bounded by the longest segment.
-      CREATE INDEX footage_segments_camera_start ON footage_segments(camera_id, start_at) WHERE deleted_at IS NULL;
+      -- "Segments of camera C overlapping [from, to)": a range scan on start_at bounded by the longest
+      -- segment; end_at in the index makes finding the ids a covering-index scan.
+      CREATE INDEX footage_segments_camera_start ON footage_segments(camera_id, start_at, end_at) WHERE deleted_at IS NULL;
       CREATE INDEX footage_segments_end ON footage_segments(end_at) WHERE deleted_at IS NULL;
       -- kind 'visit': ref_id is a booking id; 'evidence-hold': an alert id (or a manual hold id).
       CREATE TABLE footage_tags (

@@ -27,6 +27,7 @@ describe.skipIf(!have)('export and verify on real segments', () => {
     const rtsp = new RtspTestServer({ mounts: ['exp'] });
     await rtsp.start();
     rtsp.publish({ name: 'exp' });
+    await new Promise((r) => setTimeout(r, 2000));
     const segments: ClosedSegment[] = [];
     const rec = new CameraRecorder({
       cameraId: 'exp', streamUri: () => rtsp.uri('exp'), skewMs: () => 0, footageDir: tempDir('contactd-exp-rec-'), segmentSeconds: 1, backoffMs: 200,

@@ -24,7 +24,10 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
   beforeAll(async () => {
     rtsp = new RtspTestServer({ mounts: ['cam-a', 'cam-b', 'cam-c'] });
     await rtsp.start();
-  });
+    // Cameras are streaming before the recorder looks at them, as in a running centre.
+    for (const name of ['cam-a', 'cam-b', 'cam-c']) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
+    await new Promise((r) => setTimeout(r, 2000));
+  }, 30_000);
   afterEach(async () => {
     await service?.stop();
     service = undefined;
@@ -56,10 +59,9 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
   }
 
   it('indexes keyframe-aligned stream-copied segments with their SHA-256 as they close', async () => {
-    rtsp.publish({ name: 'cam-a', fps: 10, keyframeSeconds: 1 });
     const { segments, service: svc } = record('cam-a');
     await svc.start();
-    await until(() => segments.length >= 3);
+    await until(() => segments.length >= 3, 30_000);
     await svc.stop();
     for (const s of segments) {
       expect(existsSync(s.path)).toBe(true);
@@ -80,10 +82,9 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
   }, 40_000);
 
   it('records a gap when the stream dies and restarts ffmpeg with backoff when it returns', async () => {
-    rtsp.publish({ name: 'cam-b', fps: 10, keyframeSeconds: 1 });
     const { segments, gaps, service: svc } = record('cam-b');
     await svc.start();
-    await until(() => segments.length >= 2);
+    await until(() => segments.length >= 2, 30_000);
     rtsp.unpublish('cam-b');
     const recorder = svc.recorders.get('cam-b')!;
     await until(() => recorder.restarts >= 1, 20_000);
@@ -97,14 +98,14 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
   }, 60_000);
 
   it('pauses recording when the disk is full and resumes when space is back', async () => {
-    rtsp.publish({ name: 'cam-c', fps: 10, keyframeSeconds: 1 });
     let free = 10_000_000;
     const { segments, gaps, service: svc } = record('cam-c', { freeBytes: async () => free, minFreeBytes: 1_000_000 });
     await svc.start();
-    await until(() => segments.length >= 1);
+    await until(() => segments.length >= 1, 30_000);
     free = 10;
-    await until(() => svc.diskFull);
-    await new Promise((r) => setTimeout(r, 300));
+    await until(() => svc.diskFull && !svc.recorders.get('cam-c')!.recording);
+    // The graceful stop closes the segment in progress; let its index entry land.
+    await new Promise((r) => setTimeout(r, 1000));
     const count = segments.length;
     await new Promise((r) => setTimeout(r, 2500));
     expect(segments.length).toBe(count);

@@ -72,6 +72,9 @@ export function footageRepo(db: Db, now: () => number) {
   const overlapping = db.prepare(
     `SELECT * FROM footage_segments WHERE deleted_at IS NULL AND camera_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at`,
   );
+  const overlappingIds = db.prepare(
+    'SELECT id FROM footage_segments WHERE deleted_at IS NULL AND camera_id = ? AND start_at >= ? AND start_at < ? AND end_at > ? ORDER BY start_at',
+  );
   const insertTag = db.prepare('INSERT OR IGNORE INTO footage_tags (segment_id, kind, ref_id, created_at) VALUES (?, ?, ?, ?)');
   const tagsOf = db.prepare('SELECT segment_id, kind, ref_id FROM footage_tags WHERE segment_id = ?');
   const markDeleted = db.prepare('UPDATE footage_segments SET deleted_at = ?, deleted_reason = ? WHERE id = ?');
@@ -96,6 +99,10 @@ export function footageRepo(db: Db, now: () => number) {
     /** Live segments of one camera overlapping [from, to). */
     overlapping(cameraId: string, from: number, to: number): Segment[] {
       return (overlapping.all(cameraId, from - longest, to, from) as SegmentRow[]).map(toSegment);
+    },
+    /** Ids only, from the covering index (what tagging needs). */
+    overlappingIds(cameraId: string, from: number, to: number): number[] {
+      return (overlappingIds.all(cameraId, from - longest, to, from) as { id: number }[]).map((r) => r.id);
     },
     tag(segmentId: number, kind: TagKind, refId: string): void {
       insertTag.run(segmentId, kind, refId, now());
