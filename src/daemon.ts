@@ -8,7 +8,9 @@ import { buildApp } from './api/app.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
+import { cameraHardware, type CameraHardware } from './services/cameras.js';
 import { doorHardware, type DoorHardware } from './services/devices.js';
+import { liveCameraRoutes } from './footage/live-route.js';
 import { createServices, type Services } from './services/index.js';
 import { openStore, type Store } from './store/store.js';
 
@@ -30,6 +32,7 @@ export interface RunningDaemon {
   app: FastifyInstance;
   services: Services;
   hardware: DoorHardware;
+  cctv: CameraHardware;
   store: Store;
   logger: Logger;
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:8080 */
@@ -46,6 +49,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
   let app: FastifyInstance | undefined;
   let ctx: Services | undefined;
   let hardware: DoorHardware | undefined;
+  let cctv: CameraHardware | undefined;
   try {
     const site = store.site.sync(config.site);
     store.audit.append({
@@ -60,18 +64,20 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
     ctx = createServices({ store, config, clock, logger });
     const access = ctx.access;
     hardware = doorHardware(ctx, logger);
+    cctv = cameraHardware(ctx, logger);
     const { alerts, live } = ctx;
     services.push(
       { name: 'live-feed', start: async () => live.start(), stop: async () => live.stop() },
       { name: 'alerts', start: async () => alerts.start(), stop: async () => alerts.stop() },
       { name: 'access-engine', start: async () => access.start(), stop: async () => access.stop() },
       ...hardware.services,
+      ...cctv.services,
     );
     for (const service of services) {
       await service.start();
       logger.info({ service: service.name }, 'service started');
     }
-    app = await buildApp({ ctx, logger });
+    app = await buildApp({ ctx, logger, extraRoutes: [liveCameraRoutes(cctv.footage.liveRouteDeps)] });
     const url = await app.listen({ host: config.settings.http.host, port: config.settings.http.port });
     logger.info({ url }, 'contactd is listening');
     let stopped = false;
@@ -79,6 +85,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       app,
       services: ctx,
       hardware,
+      cctv,
       store,
       logger,
       url,
@@ -86,7 +93,10 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
         if (stopped) return;
         stopped = true;
         await app!.close();
-        for (const service of [...services].reverse()) {
+        // The core stops listening first, so devices switching off during shutdown raise no alerts.
+        const core = new Set(['access-engine', 'alerts', 'live-feed']);
+        const order = [...services.filter((x) => core.has(x.name)).reverse(), ...services.filter((x) => !core.has(x.name)).reverse()];
+        for (const service of order) {
           await service.stop().catch((e: unknown) => logger.error({ err: e, service: service.name }, 'service stop failed'));
         }
         store.close();

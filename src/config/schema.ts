@@ -132,11 +132,26 @@ export const Entrance = Type.Object(
   { additionalProperties: false },
 );
 
+/** What one of a camera's digital inputs is wired to. */
+export const CameraInput = Type.Union([
+  Type.Object(
+    {
+      token: Type.String({ minLength: 1, description: 'ONVIF DigitalInput token (e.g. DI_1), or the Axis IO port number' }),
+      kind: Type.Literal('panic'),
+      zoneId: Type.Optional(Type.String({ description: "zone the panic button is in (default: the camera's first zone)" })),
+    },
+    { additionalProperties: false },
+  ),
+  Type.Object({ token: Type.String({ minLength: 1 }), kind: Type.Literal('door-contact'), doorId: Type.String() }, { additionalProperties: false }),
+  Type.Object({ token: Type.String({ minLength: 1 }), kind: Type.Literal('lockdown') }, { additionalProperties: false }),
+]);
+
 export const Camera = Type.Object(
   {
     id: Id,
     name: Type.String({ minLength: 1 }),
     zones: Type.Array(Id, { minItems: 1, description: 'zones this camera shows' }),
+    inputs: Type.Optional(Type.Array(CameraInput, { description: "the camera's digital inputs: panic buttons, door contacts, lockdown switches" })),
     onvif: Type.Object(
       {
         url: Type.String({ minLength: 1, description: 'device service URL, e.g. http://10.0.0.5/onvif/device_service' }),
@@ -278,3 +293,4 @@ export type DoorControllerConfig = Static<typeof DoorController>;
 export type RoomConfig = Static<typeof Room>;
 export type EntranceConfig = Static<typeof Entrance>;
 export type CameraConfig = Static<typeof Camera>;
+export type CameraInputConfig = Static<typeof CameraInput>;
