@@ -76,6 +76,8 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   const rtsp = new RtspTestServer({ mounts: names });
   await rtsp.start();
   const seconds = ctx.quick ? 6 : 30;
+  // Production segments are a minute long; 10 s in the full run so a 30 s sample closes several per camera.
+  const segmentSeconds = ctx.quick ? 2 : 10;
   const root = mkdtempSync(path.join(tmpdir(), 'contactd-bench-rec-'));
   // Full run: 640x360 15 fps at 1 Mbit/s (closer to a camera's stream than the tiny test pattern);
   // the 8 publishers' encoding load is the same in both phases. Quick run: 320x240 10 fps.
@@ -86,7 +88,7 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const aloneDir = path.join(root, 'alone');
     const procs: ChildProcess[] = names.map((name) => {
       mkdirSync(path.join(aloneDir, name), { recursive: true });
-      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds: 2, transport: 'udp', ioTimeoutSeconds: 10 });
+      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10 });
       return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
     });
     await new Promise((r) => setTimeout(r, 2000));
@@ -102,7 +104,7 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const footage = footageRepo(store.db, () => systemClock.now());
     const tagger = createFootageTagger({ store, footage, site, clock: systemClock, logger, evidence: { beforeSeconds: 60, afterSeconds: 240 } });
     const footageDir = path.join(dataDir, 'footage');
-    const recorder = createRecorderService({ cameraIds: names, footageDir, streamUri: (id) => rtsp.uri(id), skewMs: () => 0, sink: tagger.sink(), clock: systemClock, logger, segmentSeconds: 2, minFreeBytes: 1 });
+    const recorder = createRecorderService({ cameraIds: names, footageDir, streamUri: (id) => rtsp.uri(id), skewMs: () => 0, sink: tagger.sink(), clock: systemClock, logger, segmentSeconds, minFreeBytes: 1 });
     await recorder.start();
     await new Promise((r) => setTimeout(r, 2000));
     ctx.log(`footage: daemon recorder, ${CAMERAS} cameras, ${seconds}s`);
@@ -125,6 +127,7 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
       record_daemon_node_rss_growth_mb: heapAfter - heapBefore,
       record_segments_indexed: segments,
       record_stream_kbit_s: ctx.quick ? 0 : 1000,
+      record_segment_seconds: segmentSeconds,
     };
   } finally {
     await rtsp.stop();
