@@ -41,6 +41,12 @@ await writeFile(path.join(out, 'index.html'), html);
 // Optional third-party browser files (e.g. web/vendor/jsmpeg.min.js, the camera tiles' decoder).
 const vendor = path.join(here, 'vendor');
 if (existsSync(vendor)) await cp(vendor, path.join(out, 'vendor'), { recursive: true });
+// The camera tiles' MPEG-1 decoder (JSMpeg, MIT), from the npm package, served as /vendor/jsmpeg.min.js.
+const jsmpeg = path.join(here, '../node_modules/@cycjimmy/jsmpeg-player/dist/jsmpeg-player.umd.min.js');
+if (existsSync(jsmpeg)) {
+  await mkdir(path.join(out, 'vendor'), { recursive: true });
+  await cp(jsmpeg, path.join(out, 'vendor/jsmpeg.min.js'));
+}
 
 const lines = [];
 for (const dir of [out, assets]) {

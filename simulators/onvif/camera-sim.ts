@@ -210,6 +210,8 @@ export class CameraSim {
 
   /** null when allowed; otherwise the refusal to send. */
   private authenticate(body: string, req: IncomingMessage): { status: number; xml: string; headers?: Record<string, string> } | null {
+    // A camera with no password set (authentication disabled, as on the demo's default install) asks for none.
+    if (this.options.password === '' && !this.faults.authFail) return null;
     const creds = { username: this.options.username, password: this.faults.authFail ? `${this.options.password}\u0000x` : this.options.password };
     const mode = this.dialect.auth;
     const digestOk = mode !== 'ws-security' && checkHttpDigest(req.headers.authorization, req.method ?? 'POST', creds, this.digestNonces);

@@ -221,7 +221,7 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     const tiles = page.locator('[data-camera]');
     await expect.poll(() => tiles.count()).toBe(day.config.site.cameras.length);
     // No recorder runs in this test: every tile must say so rather than look live.
-    await expect.poll(() => page.locator('[data-camera][data-state="offline"]').count(), { timeout: 5000 }).toBe(day.config.site.cameras.length);
+    await expect.poll(() => page.locator('[data-camera][data-state="offline"]').count(), { timeout: 15_000 }).toBe(day.config.site.cameras.length);
     expect(await tiles.first().textContent()).toMatch(/no stream/);
   });
 

@@ -1,7 +1,8 @@
 /**
  * Cameras: a live tile for each camera. A tile opens the camera's MPEG-1 WebSocket
  * (GET /live/cameras/:id, the recorder's stream for JSMpeg) and draws it when the JSMpeg
- * decoder is present at /vendor/jsmpeg.min.js (copied from web/vendor by the build);
+ * decoder is present at /vendor/jsmpeg.min.js (the build copies it from the
+ * @cycjimmy/jsmpeg-player package);
  * without it the tile still shows whether video is arriving and at what rate. Tiles
  * close their sockets when the view is left.
  */
@@ -13,9 +14,12 @@ import { state } from '../state.js';
 interface JSMpegPlayer {
   destroy(): void;
 }
-type JSMpegGlobal = { Player: new (url: string, options: { canvas: HTMLCanvasElement; audio: boolean; autoplay: boolean; onVideoDecode?: () => void }) => JSMpegPlayer };
+type JSMpegGlobal = {
+  Player: new (url: string, options: { canvas: HTMLCanvasElement; audio: boolean; autoplay: boolean; disableWebAssembly: boolean; onVideoDecode?: () => void }) => JSMpegPlayer;
+};
 
 const closers: (() => void)[] = [];
+const NO_PICTURE_MS = 4000;
 let decoder: Promise<JSMpegGlobal | undefined> | undefined;
 
 function loadDecoder(): Promise<JSMpegGlobal | undefined> {
@@ -64,16 +68,27 @@ function tile(camera: { id: string; name: string; zones: string[] }): HTMLElemen
   void loadDecoder().then((JSMpeg) => {
     if (!el.isConnected) return;
     if (!JSMpeg) return void closers.push(watchBytes(camera.id, status, el));
+    // A tile that has drawn no picture after a few seconds says so instead of looking live.
+    const noPicture = setTimeout(() => {
+      el.dataset['state'] = 'offline';
+      status.textContent = 'no stream (camera offline or not recorded)';
+    }, NO_PICTURE_MS);
     const player = new JSMpeg.Player(streamUrl(camera.id), {
       canvas,
       audio: false,
       autoplay: true,
+      // The page's Content-Security-Policy allows no WebAssembly compilation: use JSMpeg's JavaScript decoder.
+      disableWebAssembly: true,
       onVideoDecode: () => {
+        clearTimeout(noPicture);
         el.dataset['state'] = 'playing';
         status.textContent = 'live';
       },
     });
-    closers.push(() => player.destroy());
+    closers.push(() => {
+      clearTimeout(noPicture);
+      player.destroy();
+    });
   });
   return el;
 }
