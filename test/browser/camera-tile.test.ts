@@ -15,7 +15,7 @@ import { testConfig } from '../helpers/config.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { buildDashboard, launchChromium, requireChromium, type LaunchedBrowser } from './browser.js';
 
-const VIDEO_HINT = 'apt-get install -y ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good';
+const VIDEO_HINT = 'apt-get install -y ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad';
 
 function videoToolsPresent(): boolean {
   const ok = (cmd: string, args: string[]) => spawnSync(cmd, args, { stdio: 'ignore', timeout: 10_000 }).status === 0;
