@@ -182,8 +182,14 @@ export class CameraRecorder {
     // Stream times map onto the wall clock through an anchor taken when the run's first segment
     // closes; re-anchored if they drift apart by more than 2 s (long stall, camera clock jumps).
     if (this.anchor === undefined || Math.abs(this.anchor + parsed.entry.endS * 1000 - now) > 2000) this.anchor = now - parsed.entry.endS * 1000;
-    const endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
-    const startAt = Math.max(Math.round(this.anchor + parsed.entry.startS * 1000), this.gapSince === undefined ? (this.lastEndAt ?? 0) : 0);
+    const durationMs = Math.max(1, Math.round((parsed.entry.endS - parsed.entry.startS) * 1000));
+    let endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
+    let startAt = endAt - durationMs;
+    // Segments of one run abut: never overlap the previous one (a re-anchor can pull times back).
+    if (this.gapSince === undefined && this.lastEndAt !== undefined && startAt < this.lastEndAt) {
+      startAt = this.lastEndAt;
+      endAt = Math.max(endAt, startAt + 1);
+    }
     if (this.gapSince && startAt - this.gapSince.at > 1000) {
       this.o.sink.gap({ cameraId: this.o.cameraId, fromAt: this.gapSince.at, toAt: startAt, reason: this.gapSince.reason });
     }
