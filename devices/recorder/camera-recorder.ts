@@ -12,17 +12,10 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import { recorderArgs } from './ffmpeg-args.js';
+import type { RecordedSegment } from '../../src/domain/segment.js';
 import { LineSplitter, parseSegmentListLine } from './segment-list.js';
 
-export interface ClosedSegment {
-  cameraId: string;
-  startAt: number;
-  endAt: number;
-  path: string;
-  bytes: number;
-  sha256: string;
-  skewMs: number;
-}
+export type ClosedSegment = RecordedSegment;
 
 export interface RecorderSink {
   segmentClosed(segment: ClosedSegment): void;

@@ -3,16 +3,9 @@
  * holds that also cover segments not yet recorded, and recording gaps.
  */
 import type { Db } from '../db.js';
+import type { RecordedSegment } from '../../domain/segment.js';
 
-export interface SegmentInput {
-  cameraId: string;
-  startAt: number;
-  endAt: number;
-  path: string;
-  bytes: number;
-  sha256: string;
-  skewMs: number;
-}
+export type SegmentInput = RecordedSegment;
 
 export interface Segment extends SegmentInput {
   id: number;
