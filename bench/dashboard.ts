@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pino from 'pino';
 import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM_PATH, launchHeadlessChromium } from './chromium.js';
 import { hashPassword } from '../src/auth/passwords.js';
 import { parseConfig } from '../src/config/load.js';
 import { startDaemon } from '../src/daemon.js';
@@ -24,7 +25,6 @@ const PAGES = 20;
 /** Pause between door events (5 a second), so each is measured on its own. */
 const SPACING_MS = 200;
 const DOOR = 'reception';
-const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const PASSWORD = 'bench reception password';
 
 /** The checkout root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
@@ -99,7 +99,6 @@ async function run(ctx: BenchContext): Promise<Record<string, number>> {
     return {};
   }
   // Loaded here, not at the top: a production install (no dev dependencies) still runs the other suites.
-  const { chromium } = await import('playwright-core');
   execFileSync(process.execPath, [path.join(ROOT, 'web/build.mjs')], { cwd: ROOT, stdio: 'pipe' });
   const dataDir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-dashboard-'));
   const raw = JSON.parse(readFileSync(path.join(ROOT, 'config/default.json'), 'utf8'));
@@ -135,22 +134,8 @@ async function run(ctx: BenchContext): Promise<Record<string, number>> {
     controller.closeDoor(DOOR);
     controller.relay.lock(DOOR);
     baseline.sort((a, b) => a - b);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM_PATH,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-quic',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        // Twenty tabs of one headless browser: keep the hidden ones at full priority, as twenty screens would be.
-        '--disable-renderer-backgrounding',
-        '--disable-background-timer-throttling',
-        '--disable-backgrounding-occluded-windows',
-      ],
-    });
+    // Twenty tabs of one headless browser: keep the hidden ones at full priority, as twenty screens would be.
+    browser = await launchHeadlessChromium(['--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows']);
     const pages = await openDashboards(browser, daemon.url);
     ctx.log(`${pages.length} dashboards live`);
     // Held released at the controller: opening is a normal passage, not a forced door.

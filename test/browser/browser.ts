@@ -6,9 +6,10 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
+import { CHROMIUM_PATH, launchHeadlessChromium } from '../../bench/chromium.js';
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export { CHROMIUM_PATH };
 const INSTALL_HINT = 'apt-get install -y chromium';
 const REPO = path.resolve(import.meta.dirname, '../..');
 
@@ -29,26 +30,8 @@ export interface LaunchedBrowser {
   close(): Promise<void>;
 }
 
-/**
- * This machine has no internet: background networking would only flood refused
- * connections. Playwright gives every launch a fresh temporary profile (user data dir).
- */
 export async function launchChromium(): Promise<LaunchedBrowser> {
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM_PATH,
-    headless: true,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--autoplay-policy=no-user-gesture-required',
-    ],
-  });
+  const browser = await launchHeadlessChromium(['--autoplay-policy=no-user-gesture-required']);
   return {
     browser,
     async close() {
