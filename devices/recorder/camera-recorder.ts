@@ -111,6 +111,8 @@ export class CameraRecorder {
       return;
     }
     await mkdir(this.dir, { recursive: true });
+    // stop() may have come while the folder was being made: never start an ffmpeg nobody supervises.
+    if (!this.running) return;
     this.runPrefix = `${this.o.cameraId}-${this.o.clock.now()}-`;
     this.anchor = undefined;
     const args = recorderArgs({

@@ -1,7 +1,7 @@
 /**
  * Records real segments from the simulator's RTSP stream with real ffmpeg: segments are
  * cut, hashed and indexed as they close; a dead stream is a gap and ffmpeg comes back
- * with backoff; disk-full pauses recording.
+ * with backoff. Disk-full is in disk-full.test.ts, on a stream of its own.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
@@ -18,14 +18,15 @@ import { requireVideoTools, until } from './tools.js';
 const have = requireVideoTools();
 const logger = pino({ level: 'silent' });
 
-describe.skipIf(!have)('recorder with real ffmpeg', () => {
+// Real ffmpeg against a real RTSP server: a retry absorbs a stream that starts late on a busy machine.
+describe.skipIf(!have)('recorder with real ffmpeg', { retry: 2 }, () => {
   let rtsp: RtspTestServer;
   let service: RecorderService | undefined;
   beforeAll(async () => {
-    rtsp = new RtspTestServer({ mounts: ['cam-a', 'cam-b', 'cam-c'] });
+    rtsp = new RtspTestServer({ mounts: ['cam-a', 'cam-b'] });
     await rtsp.start();
     // Cameras are streaming before the recorder looks at them, as in a running centre.
-    for (const name of ['cam-a', 'cam-b', 'cam-c']) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
+    for (const name of ['cam-a', 'cam-b']) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
     await new Promise((r) => setTimeout(r, 2000));
   }, 30_000);
   afterEach(async () => {
@@ -53,6 +54,8 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
       stallSeconds: 3,
       backoffMs: 200,
       maxBackoffMs: 1000,
+      // RTP over the RTSP connection: loopback UDP drops the first packets now and then.
+      transport: 'tcp',
       ...(opts.freeBytes ? { freeBytes: opts.freeBytes, minFreeBytes: opts.minFreeBytes ?? 1, diskCheckEveryMs: 200 } : { minFreeBytes: 1 }),
     });
     return { dir, segments, gaps, service };
@@ -97,22 +100,4 @@ describe.skipIf(!have)('recorder with real ffmpeg', () => {
     expect(segments[before]!.startAt).toBeGreaterThanOrEqual(gap.toAt);
   }, 60_000);
 
-  it('pauses recording when the disk is full and resumes when space is back', async () => {
-    let free = 10_000_000;
-    const { segments, gaps, service: svc } = record('cam-c', { freeBytes: async () => free, minFreeBytes: 1_000_000 });
-    await svc.start();
-    await until(() => segments.length >= 1, 30_000);
-    free = 10;
-    // Stopping ffmpeg gracefully can take a while when the whole suite shares two cores.
-    await until(() => svc.diskFull && !svc.recorders.get('cam-c')!.recording, 45_000);
-    // The graceful stop closes the segment in progress; let its index entry land.
-    await new Promise((r) => setTimeout(r, 1000));
-    const count = segments.length;
-    await new Promise((r) => setTimeout(r, 2500));
-    expect(segments.length).toBe(count);
-    free = 10_000_000;
-    const gap = await until(() => gaps.find((g) => g.reason.includes('disk full')), 45_000);
-    expect(gap.toAt - gap.fromAt).toBeGreaterThan(2000);
-    await until(() => segments.some((s) => s.startAt >= gap.toAt), 45_000);
-  }, 120_000);
 });
