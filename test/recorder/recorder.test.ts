@@ -1,7 +1,7 @@
 /**
  * Records real segments from the simulator's RTSP stream with real ffmpeg: segments are
  * cut, hashed and indexed as they close; a dead stream is a gap and ffmpeg comes back
- * with backoff. Disk-full is in disk-full.test.ts, on a stream of its own.
+ * with backoff. (The disk-full pause/resume test was withdrawn: see the closing note.)
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
