@@ -64,6 +64,8 @@ export class CameraRecorder {
   private pending: Promise<void> = Promise.resolve();
   private runPrefix = '';
   private exited: Promise<void> = Promise.resolve();
+  /** Bumped by every start() and stop(): a launch or restart from an older generation is dropped. */
+  private generation = 0;
   /** Segment files of the current run that ffmpeg reported closed. */
   private readonly lastIndexedNames = new Set<string>();
 
@@ -83,36 +85,39 @@ export class CameraRecorder {
   start(gapFrom = this.o.clock.now(), reason = 'recorder starting'): void {
     if (this.running) return;
     this.running = true;
+    this.generation += 1;
     this.gapSince = { at: gapFrom, reason };
     this.anchor = undefined;
-    void this.launch();
+    void this.launch(this.generation);
   }
 
   /** Stops ffmpeg gracefully (SIGINT closes the current segment), then waits for its index entry. */
   async stop(reason = 'recorder stopped'): Promise<void> {
     this.running = false;
+    this.generation += 1;
     this.cancelTimer?.();
     const proc = this.proc;
-    if (proc && proc.exitCode === null) {
-      const kill = setTimeout(() => proc.kill('SIGKILL'), 5000);
-      proc.kill('SIGINT');
-      await this.exited;
-      clearTimeout(kill);
-    }
+    const kill = proc && proc.exitCode === null ? setTimeout(() => proc.kill('SIGKILL'), 5000) : undefined;
+    if (kill) proc!.kill('SIGINT');
+    // Always wait for the exit handler, even of a process that already exited: a start() that
+    // overtook it would otherwise see its restart scheduled on top of the new run.
+    await this.exited;
+    clearTimeout(kill);
     await this.pending;
     this.o.sink.state?.(this.o.cameraId, false, reason);
   }
 
-  private async launch(): Promise<void> {
-    if (!this.running) return;
+  private async launch(generation: number): Promise<void> {
+    if (!this.running || generation !== this.generation) return;
     const uri = this.o.streamUri();
     if (!uri) {
       this.scheduleRestart('no stream URI yet (camera not connected)');
       return;
     }
     await mkdir(this.dir, { recursive: true });
-    // stop() may have come while the folder was being made: never start an ffmpeg nobody supervises.
-    if (!this.running) return;
+    // stop() (and maybe a new start()) may have come while the folder was being made:
+    // never start an ffmpeg nobody supervises, nor a second one for the same camera.
+    if (!this.running || generation !== this.generation) return;
     this.runPrefix = `${this.o.cameraId}-${this.o.clock.now()}-`;
     this.anchor = undefined;
     const args = recorderArgs({
@@ -131,7 +136,7 @@ export class CameraRecorder {
     const err = new LineSplitter();
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d).forEach((l) => this.onListLine(l)));
     proc.stderr!.setEncoding('utf8').on('data', (d: string) => err.push(d).forEach((l) => this.onStderrLine(l)));
-    this.exited = new Promise((resolve) => proc.once('close', (code, signal) => resolve(this.onExit(proc, code, signal))));
+    this.exited = new Promise((resolve) => proc.once('close', (code, signal) => resolve(this.onExit(proc, generation, code, signal))));
     proc.once('error', (e) => this.o.logger.error({ camera: this.o.cameraId, err: e.message }, 'ffmpeg could not start (is ffmpeg installed?)'));
     this.o.sink.state?.(this.o.cameraId, true, 'ffmpeg started');
     this.watchStall(proc);
@@ -143,7 +148,9 @@ export class CameraRecorder {
       if (this.proc !== proc || proc.exitCode !== null) return;
       if (this.o.clock.now() - this.lastProgressAt > stallMs) {
         this.o.logger.warn({ camera: this.o.cameraId, stallMs }, 'recorder stalled: no progress from ffmpeg; restarting it');
-        this.gapSince = { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
+        // A stall before the run's first segment is the same gap as the one that started it
+        // (disk full, camera offline): keep its start and its reason.
+        this.gapSince ??= { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
         proc.kill('SIGKILL');
         return;
       }
@@ -206,12 +213,12 @@ export class CameraRecorder {
     });
   }
 
-  private async onExit(proc: ChildProcess, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
+  private async onExit(proc: ChildProcess, generation: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     if (this.proc === proc) this.proc = undefined;
     this.cancelTimer?.();
     await this.pending;
     await this.removePartials();
-    if (!this.running) return;
+    if (!this.running || generation !== this.generation) return;
     const reason = signal ? `ffmpeg killed (${signal})` : `ffmpeg exited (${code})`;
     this.gapSince ??= { at: this.lastEndAt ?? this.o.clock.now(), reason };
     this.o.sink.state?.(this.o.cameraId, false, reason);
@@ -222,7 +229,8 @@ export class CameraRecorder {
     if (!this.running) return;
     this.restarts += 1;
     this.o.logger.warn({ camera: this.o.cameraId, reason, retryInMs: this.backoff }, 'recorder not recording; will retry');
-    this.cancelTimer = this.o.clock.setTimeout(() => void this.launch(), this.backoff);
+    const generation = this.generation;
+    this.cancelTimer = this.o.clock.setTimeout(() => void this.launch(generation), this.backoff);
     this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 30_000);
   }
 
