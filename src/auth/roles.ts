@@ -35,6 +35,7 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'GET /api/bookings': FRONT_DESK,
   'POST /api/bookings': ['reception', 'manager'],
   'GET /api/bookings/:id': FRONT_DESK,
+  'PATCH /api/bookings/:id': ['reception', 'manager'],
   'POST /api/bookings/:id/cancel': ['reception', 'manager'],
   'POST /api/bookings/:id/credentials': ['reception', 'manager'],
   'POST /api/bookings/:id/export': CASE_OWNERS,

@@ -8,19 +8,35 @@ import type { Config } from '../config/schema.js';
 import { assessBooking } from '../domain/assess-booking.js';
 import { storedCredentialValue } from '../domain/credentials.js';
 import { formatLocalTime, localDate } from '../domain/local-time.js';
-import type { Booking, Credential, CredentialKind, Movement } from '../domain/model.js';
+import type { Booking, CaseRecord, Credential, CredentialKind, Movement } from '../domain/model.js';
 import type { SiteIndex } from '../domain/site-index.js';
-import { keepApartPairsOf } from '../domain/stagger.js';
+import { keepApartPairsOf, partyOf } from '../domain/stagger.js';
 import { ContactdError, ErrorCodes } from '../errors.js';
 import type { EventBus } from '../bus.js';
 import type { Store } from '../store/store.js';
 import type { StoredBooking } from '../store/repos/bookings.js';
 
-/** What the person booking supplies; the id and status are the service's. */
-export type NewBooking = Omit<Booking, 'id' | 'status'>;
+/**
+ * What the person booking supplies; the id and status are the service's. `residentEntrance`
+ * overrides the case's entrance for the resident party of this visit (the planner sends the
+ * visiting party through another one).
+ */
+export type NewBooking = Omit<Booking, 'id' | 'status'> & { residentEntrance?: string };
+
+/** What an edit may change; the case, service type and participants stay (cancel and rebook for those). */
+export interface BookingChanges {
+  start?: number;
+  end?: number;
+  roomId?: string;
+  /** null removes the supervisor. */
+  supervisorId?: string | null;
+  residentEntrance?: string;
+}
 
 export interface BookingView extends StoredBooking {
   movements: Movement[];
+  /** The entrance the plan sends the resident party through (derived from its movements). */
+  residentEntrance?: string;
 }
 
 export function bookingService(deps: { store: Store; config: Readonly<Config>; site: SiteIndex; clock: Clock; bus: EventBus }) {
@@ -42,71 +58,133 @@ export function bookingService(deps: { store: Store; config: Readonly<Config>; s
     return caseRecord;
   };
 
+  const knownEntrance = (id: string | undefined) => {
+    if (id !== undefined && !site.entrances.some((e) => e.id === id)) throw new ContactdError(ErrorCodes.VALIDATION_FAILED, `no entrance ${id}`);
+    return id;
+  };
+
+  /**
+   * The booking rules, the planner, the day check against the day's other visits (this
+   * one excluded, so an edit is checked against everything but its old self), and the
+   * nearest safe start on refusal: the same for a new booking and an edit.
+   */
+  const planOrRefuse = (booking: Booking, caseRecord: CaseRecord, residentEntrance: string | undefined, refused: { actor: string; action: string; subject: string }) => {
+    const date = localDate(booking.start, tz);
+    const others = store.bookings.listByDate(date).filter((b) => b.id !== booking.id);
+    const otherMovements = others.flatMap((b) => store.bookings.movements(b.id));
+    const caseIds = [...new Set([...others.map((b) => b.caseId), caseRecord.id])];
+    const cases = caseIds.map((id) => store.cases.get(id)!).filter(Boolean);
+    const pairs = [...keepApartPairsOf([...others, booking], cases), ...store.cases.allKeepApart()];
+    const planningCase = residentEntrance ? { ...caseRecord, settings: { ...caseRecord.settings, residentEntrance } } : caseRecord;
+    const assessment = assessBooking(
+      {
+        booking,
+        caseRecord: planningCase,
+        supervisorTraining: booking.supervisorId ? store.training.forStaff(booking.supervisorId) : [],
+        site,
+        planning: config.settings.planning,
+        otherBookings: others,
+        otherMovements,
+        pairs,
+      },
+      clock.now(),
+    );
+    if (assessment.ok) return { plan: assessment.plan, date };
+    const named = nameIds(store, assessment.conflicts.flatMap((c) => [c.a, c.b]));
+    assessment.refusals = assessment.refusals.map((r) => ({ ...r, reason: named(r.reason) }));
+    assessment.conflicts = assessment.conflicts.map((c) => ({ ...c, reason: named(c.reason) }));
+    store.audit.append({
+      actor: refused.actor,
+      action: refused.action,
+      subject: refused.subject,
+      details: { codes: assessment.refusals.map((r) => r.code), start: booking.start, roomId: booking.roomId },
+    });
+    const proposed = assessment.proposedStart;
+    const message =
+      assessment.refusals.map((r) => r.reason).join(' ') + (proposed === undefined ? '' : ` The nearest safe start is ${formatLocalTime(proposed, tz)}.`);
+    throw new ContactdError(ErrorCodes.BOOKING_REFUSED, message, {
+      refusals: assessment.refusals,
+      conflicts: assessment.conflicts,
+      ...(proposed === undefined ? {} : { proposedStart: proposed, proposedStartLocal: formatLocalTime(proposed, tz) }),
+    });
+  };
+
+  const view = (b: StoredBooking): BookingView => {
+    const movements = store.bookings.movements(b.id);
+    const residentEntrance = residentEntranceOf(site, b, movements);
+    return { ...b, movements, ...(residentEntrance ? { residentEntrance } : {}) };
+  };
+
   return {
     create(input: NewBooking, actor: string): BookingView {
-      const caseRecord = mustExist(input);
-      const booking: Booking = { id: store.bookings.newId(), status: 'booked', ...input };
-      const date = localDate(input.start, tz);
-      const others = store.bookings.listByDate(date);
-      const otherMovements = others.flatMap((b) => store.bookings.movements(b.id));
-      const caseIds = [...new Set([...others.map((b) => b.caseId), caseRecord.id])];
-      const cases = caseIds.map((id) => store.cases.get(id)!).filter(Boolean);
-      const pairs = [...keepApartPairsOf([...others, booking], cases), ...store.cases.allKeepApart()];
-      const assessment = assessBooking(
-        {
-          booking,
-          caseRecord,
-          supervisorTraining: input.supervisorId ? store.training.forStaff(input.supervisorId) : [],
-          site,
-          planning: config.settings.planning,
-          otherBookings: others,
-          otherMovements,
-          pairs,
-        },
-        clock.now(),
-      );
-      if (!assessment.ok) {
-        const named = nameIds(store, assessment.conflicts.flatMap((c) => [c.a, c.b]));
-        assessment.refusals = assessment.refusals.map((r) => ({ ...r, reason: named(r.reason) }));
-        assessment.conflicts = assessment.conflicts.map((c) => ({ ...c, reason: named(c.reason) }));
-        store.audit.append({
-          actor,
-          action: 'booking.refused',
-          subject: `case:${caseRecord.id}`,
-          details: { codes: assessment.refusals.map((r) => r.code), start: input.start, roomId: input.roomId },
-        });
-        const proposed = assessment.proposedStart;
-        const message =
-          assessment.refusals.map((r) => r.reason).join(' ') +
-          (proposed === undefined ? '' : ` The nearest safe start is ${formatLocalTime(proposed, tz)}.`);
-        throw new ContactdError(ErrorCodes.BOOKING_REFUSED, message, {
-          refusals: assessment.refusals,
-          conflicts: assessment.conflicts,
-          ...(proposed === undefined ? {} : { proposedStart: proposed, proposedStartLocal: formatLocalTime(proposed, tz) }),
-        });
-      }
-      const stored = store.db.transaction(() => {
-        const created = store.bookings.create({ ...booking, localDate: date }, assessment.plan.movements);
+      const { residentEntrance, ...fields } = input;
+      const caseRecord = mustExist(fields);
+      const booking: Booking = { id: store.bookings.newId(), status: 'booked', ...fields };
+      const { plan, date } = planOrRefuse(booking, caseRecord, knownEntrance(residentEntrance), { actor, action: 'booking.refused', subject: `case:${caseRecord.id}` });
+      store.db.transaction(() => {
+        store.bookings.create({ ...booking, localDate: date }, plan.movements);
         store.audit.append({
           actor,
           action: 'booking.create',
           subject: `booking:${booking.id}`,
-          details: { caseId: booking.caseId, roomId: booking.roomId, start: booking.start, end: booking.end, movements: assessment.plan.movements.length },
+          details: { caseId: booking.caseId, roomId: booking.roomId, start: booking.start, end: booking.end, movements: plan.movements.length },
         });
-        return created;
       })();
       bus.emit('bookings-changed', { bookingId: booking.id, reason: 'created' });
-      return { ...stored, movements: store.bookings.movements(booking.id) };
+      return this.get(booking.id);
+    },
+
+    /**
+     * Moves a visit that has not begun (new times, room, supervisor or entrance): the same
+     * rules, planner and day check as a new booking, refused with the same codes and the
+     * nearest safe start. The plan's movements are replaced; credentials stay with the
+     * booking, and 'bookings-changed' makes the access core reload, the controllers get
+     * the new windows pushed, and the footage be retagged.
+     */
+    edit(id: string, changes: BookingChanges, actor: string): BookingView {
+      const current = this.get(id);
+      if (current.status !== 'booked') throw new ContactdError(ErrorCodes.CONFLICT, 'the booking is cancelled; book a new visit instead', { reason: 'cancelled' });
+      const firstWindow = Math.min(current.start, ...current.movements.map((m) => m.windowStart));
+      if (clock.now() >= firstWindow) {
+        throw new ContactdError(ErrorCodes.CONFLICT, `this visit has begun (its first arrival window opened at ${formatLocalTime(firstWindow, tz)}); it can no longer be moved`, {
+          reason: 'started',
+        });
+      }
+      const { supervisorId: newSupervisor, residentEntrance: newEntrance, ...times } = changes;
+      const supervisorId = newSupervisor === null ? undefined : (newSupervisor ?? current.supervisorId);
+      const { localDate: _oldDate, movements: _oldMovements, residentEntrance: oldEntrance, ...base } = current;
+      const booking: Booking = { ...base, ...times, ...(supervisorId ? { supervisorId } : {}) };
+      if (!supervisorId) delete booking.supervisorId;
+      const caseRecord = mustExist(booking);
+      const residentEntrance = knownEntrance(newEntrance) ?? oldEntrance;
+      const { plan, date } = planOrRefuse(booking, caseRecord, residentEntrance, { actor, action: 'booking.edit-refused', subject: `booking:${id}` });
+      const before = { start: current.start, end: current.end, roomId: current.roomId, supervisorId: current.supervisorId ?? null, residentEntrance: oldEntrance ?? null };
+      store.db.transaction(() => {
+        store.bookings.reschedule(id, { start: booking.start, end: booking.end, localDate: date, roomId: booking.roomId, ...(supervisorId ? { supervisorId } : {}) });
+        store.bookings.replaceMovements(id, plan.movements);
+        store.audit.append({
+          actor,
+          action: 'booking.edit',
+          subject: `booking:${id}`,
+          details: {
+            before,
+            after: { start: booking.start, end: booking.end, roomId: booking.roomId, supervisorId: supervisorId ?? null, residentEntrance: plan.entrances.resident.id },
+            movements: plan.movements.length,
+          },
+        });
+      })();
+      bus.emit('bookings-changed', { bookingId: id, reason: 'edited' });
+      return this.get(id);
     },
 
     get(id: string): BookingView {
       const booking = store.bookings.get(id);
       if (!booking) throw new ContactdError(ErrorCodes.NOT_FOUND, `no booking ${id}`);
-      return { ...booking, movements: store.bookings.movements(id) };
+      return view(booking);
     },
 
     listByDate(date: string): BookingView[] {
-      return store.bookings.listByDate(date).map((b) => ({ ...b, movements: store.bookings.movements(b.id) }));
+      return store.bookings.listByDate(date).map(view);
     },
 
     /** Cancels the visit and revokes its visitor credentials at once. */
@@ -168,6 +246,14 @@ export function bookingService(deps: { store: Store; config: Readonly<Config>; s
       return redact(revoked);
     },
   };
+}
+
+/** The entrance whose doors the resident party's planned arrival passes, in order. */
+function residentEntranceOf(site: SiteIndex, booking: Booking, movements: readonly Movement[]): string | undefined {
+  const lead = booking.participants.find((p) => partyOf(p) === 'resident');
+  if (!lead) return undefined;
+  const doors = movements.filter((m) => m.personId === lead.personId && m.purpose === 'arrival').sort((a, b) => a.windowStart - b.windowStart).map((m) => m.doorId);
+  return site.entrances.find((e) => e.doors.join('|') === doors.join('|'))?.id ?? site.entrances.find((e) => e.doors[0] === doors[0])?.id;
 }
 
 /** The domain names people by id; the person booking reads names. */

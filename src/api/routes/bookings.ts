@@ -1,4 +1,4 @@
-/** Bookings: create a day's visits (planned and checked), read their movements, cancel. */
+/** Bookings: create a day's visits (planned and checked), read their movements, move them, cancel. */
 import Type from 'typebox';
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox';
 import { formatLocalTime, localDate } from '../../domain/local-time.js';
@@ -14,6 +14,7 @@ const Participant = Type.Object(
   },
   { additionalProperties: false },
 );
+const EntranceId = Type.String({ minLength: 1, maxLength: 63, description: "the resident party's entrance (site entrance id); the visiting party gets another" });
 const Instant = Type.String({ format: 'date-time', description: 'ISO 8601 instant with offset, e.g. 2026-11-28T10:30:00Z' });
 
 export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
@@ -63,6 +64,7 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
             end: Instant,
             participants: Type.Array(Participant, { minItems: 1, maxItems: 20 }),
             supervisorId: Type.Optional(Type.String({ minLength: 1 })),
+            residentEntrance: Type.Optional(EntranceId),
           },
           { additionalProperties: false },
         ),
@@ -77,6 +79,32 @@ export const bookingRoutes: FastifyPluginAsyncTypebox = async (app) => {
 
   app.get('/api/bookings/:id', { schema: { tags: ['bookings'], summary: 'One booking with its movements', params: IdParams } }, async (request) =>
     present(bookings.get(request.params.id)),
+  );
+
+  app.patch(
+    '/api/bookings/:id',
+    {
+      schema: {
+        tags: ['bookings'],
+        summary: 'Move a visit that has not begun (times, room, supervisor, entrance): re-planned and re-checked like a new booking, refused with reasons and the nearest safe start',
+        params: IdParams,
+        body: Type.Object(
+          {
+            start: Type.Optional(Instant),
+            end: Type.Optional(Instant),
+            roomId: Type.Optional(Type.String({ minLength: 1 })),
+            supervisorId: Type.Optional(Type.Union([Type.String({ minLength: 1 }), Type.Null()])),
+            residentEntrance: Type.Optional(EntranceId),
+          },
+          { additionalProperties: false, minProperties: 1 },
+        ),
+      },
+    },
+    async (request) => {
+      const { start, end, ...rest } = request.body;
+      const changes = { ...rest, ...(start === undefined ? {} : { start: Date.parse(start) }), ...(end === undefined ? {} : { end: Date.parse(end) }) };
+      return present(bookings.edit(request.params.id, changes, actorOf(request.user)));
+    },
   );
 
   app.post(

@@ -129,6 +129,19 @@ export function bookingsRepo(db: Db, now: () => number) {
         .all(to, from) as Row[];
       return hydrate(rows);
     },
+    /** Moves a booked visit (times, day, room, supervisor); the caller re-plans and replaces its movements in the same transaction. */
+    reschedule(id: string, c: { start: number; end: number; localDate: string; roomId: string; supervisorId?: string }): StoredBooking | undefined {
+      db.prepare('UPDATE bookings SET start_at = ?, end_at = ?, local_date = ?, room_id = ?, supervisor_id = ?, updated_at = ? WHERE id = ?').run(
+        c.start,
+        c.end,
+        c.localDate,
+        c.roomId,
+        c.supervisorId ?? null,
+        now(),
+        id,
+      );
+      return repo.get(id);
+    },
     cancel(id: string): StoredBooking | undefined {
       db.prepare("UPDATE bookings SET status = 'cancelled', updated_at = ? WHERE id = ?").run(now(), id);
       return repo.get(id);
