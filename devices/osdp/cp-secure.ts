@@ -28,7 +28,6 @@ export const KEY_SCBK = 0x01;
 export const KEY_SCBK_D = 0x00;
 
 export class CpHandshake {
-  private readonly rndA = randomBlock(8);
   private keys?: SessionKeys;
   private serverCrypt?: Uint8Array;
   /** The SCBK the session is based on (to install with KEYSET when keySelector is SCBK-D). */
@@ -37,6 +36,8 @@ export class CpHandshake {
   constructor(
     private readonly config: SecureConfig,
     readonly keySelector: number,
+    /** RND.A: random in service; fixed only by tests that replay published vectors (Annex E). */
+    private readonly rndA: Uint8Array = randomBlock(8),
   ) {}
 
   challenge(): { command: Command; securityBlock: SecurityBlock } {

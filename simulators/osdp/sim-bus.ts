@@ -5,7 +5,7 @@
  */
 import type { Clock } from '../../src/clock.js';
 import { FrameParser } from '../../devices/osdp/frame-parser.js';
-import type { DecodedFrame } from '../../devices/osdp/frame.js';
+import { BROADCAST_ADDRESS, type DecodedFrame } from '../../devices/osdp/frame.js';
 import type { SerialPortLike } from '../../devices/osdp/port.js';
 import { SimulatedPd, type SimPdOptions } from './sim-pd.js';
 
@@ -50,7 +50,10 @@ export class SimulatedOsdpBus {
 
   private onFrame(frame: DecodedFrame): void {
     if (frame.reply) return;
-    const pd = this.pds.get(frame.address);
+    // The configuration address 0x7F reaches a PD whatever its address; with several PDs
+    // on the bus their replies would collide, so only a lone PD answers it.
+    const lone = this.pds.size === 1 ? [...this.pds.values()][0] : undefined;
+    const pd = this.pds.get(frame.address) ?? (frame.address === BROADCAST_ADDRESS ? lone : undefined);
     if (!pd) return;
     this.stats.commands++;
     const reply = pd.handle(frame);

@@ -8,7 +8,7 @@
 import type { Clock } from '../../src/clock.js';
 import { encodeCard, type CardFormatName } from '../../devices/osdp/card-formats.js';
 import { isOsdpError } from '../../devices/osdp/errors.js';
-import { encodeFrame, hasMac, type DecodedFrame, type SecurityBlock } from '../../devices/osdp/frame.js';
+import { BROADCAST_ADDRESS, encodeFrame, hasMac, type DecodedFrame, type SecurityBlock } from '../../devices/osdp/frame.js';
 import {
   NakReason, OutControl, clientUidOf, decodeCommand, encodeReply, type Command, type LedControl, type PdIdentity, type Reply,
 } from '../../devices/osdp/messages/index.js';
@@ -57,11 +57,14 @@ export class SimulatedPd {
   private readonly reports: Reply[] = [];
   private readonly outputListeners = new Set<(c: OutputChange) => void>();
   private lastSequence?: number;
-  private last?: { command: Uint8Array; reply: Uint8Array };
+  private last?: { code: number; reply: Uint8Array };
+  /** Our address, or 0x7F while answering a broadcast (libosdp replies 0xFF to those). */
+  private replyAddress: number;
   private readonly secure: SimPdSecure;
 
   constructor(private readonly options: SimPdOptions) {
     this.address = options.address;
+    this.replyAddress = options.address;
     this.identity = {
       vendorCode: 0x5ca1ab, model: 1, version: 1, serialNumber: 0x1000 + options.address,
       firmware: { major: 1, minor: 0, build: 0 }, ...options.identity,
@@ -132,6 +135,7 @@ export class SimulatedPd {
   /** Answers one command frame addressed to this PD; undefined = stay silent. */
   handle(frame: DecodedFrame): Uint8Array | undefined {
     if (this.fault.kind === 'silent') return undefined;
+    this.replyAddress = frame.address === BROADCAST_ADDRESS ? BROADCAST_ADDRESS : this.address;
     if (this.fault.kind === 'busy' && this.fault.replies > 0) {
       this.fault.replies--;
       // Section 7.16: BUSY is sent in plain text with SQN 0.
@@ -149,9 +153,9 @@ export class SimulatedPd {
 
   private reply(frame: DecodedFrame): Uint8Array | undefined {
     const seq = frame.sequence;
-    if (seq !== 0 && seq === this.lastSequence && this.last && sameArray(this.last.command, frame.raw)) {
-      return this.last.reply; // section 5.7: a repeated SQN asks for the last reply again
-    }
+    // Section 5.7: a repeated SQN asks for the last reply again. Like libosdp's PD, the
+    // command code must match too (a CP may rebuild the frame for its retry).
+    if (seq !== 0 && seq === this.lastSequence && this.last?.code === frame.code) return this.last.reply;
     if (seq === 0) this.secure.drop();
     else if (this.lastSequence === undefined || seq !== (this.lastSequence % 3) + 1) {
       return this.nak(frame, NakReason.SEQUENCE, seq);
@@ -161,7 +165,7 @@ export class SimulatedPd {
       ? this.nakBytes(frame, answer.nak, seq)
       : this.encode(answer.reply, seq, frame.useCrc, answer.securityBlock, this.secure.session !== undefined && !answer.securityBlock);
     this.lastSequence = seq;
-    this.last = { command: frame.raw, reply: bytes };
+    this.last = { code: frame.code, reply: bytes };
     return bytes;
   }
 
@@ -201,6 +205,7 @@ export class SimulatedPd {
       case 'lstat': return { reply: { type: 'lstatr', tamper: this.tamper, powerFailure: this.powerFailure } };
       case 'istat': return { reply: { type: 'istatr', inputs: [...this.inputs] } };
       case 'ostat': return { reply: { type: 'ostatr', outputs: [...this.outputs] } };
+      case 'rstat': return { reply: { type: 'rstatr', readers: [0] } };
       case 'out':
         for (const o of command.outputs) this.applyOutput(o.output, o.control, o.timer);
         return { reply: { type: 'ack' } };
@@ -272,15 +277,11 @@ export class SimulatedPd {
 
   private encode(reply: Reply, sequence: number, useCrc: boolean, securityBlock: SecurityBlock | undefined, seal: boolean): Uint8Array {
     const { code, data } = encodeReply(reply);
-    const base = { address: this.address, reply: true, sequence, useCrc, code };
+    const base = { address: this.replyAddress, reply: true, sequence, useCrc, code };
     if (seal && this.secure.session) {
       const sealed = this.secure.session.seal(data);
       return encodeFrame({ ...base, data: sealed.data, securityBlock: sealed.securityBlock }, { mark: true, macFor: sealed.macFor });
     }
     return encodeFrame({ ...base, data, ...(securityBlock ? { securityBlock } : {}) }, { mark: true });
   }
-}
-
-function sameArray(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && a.every((v, i) => v === b[i]);
 }

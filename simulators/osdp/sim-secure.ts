@@ -17,6 +17,8 @@ export interface SimSecureOptions {
   scbk?: Uint8Array;
   /** Accept SCBK-D (key selector 0) and a new SCBK by osdp_KEYSET. */
   installMode?: boolean;
+  /** RND.B for every handshake (tests replaying published vectors); random otherwise. */
+  fixedRndB?: Uint8Array;
 }
 
 export type SecureStep = { reply: Reply; securityBlock?: SecurityBlock } | { nak: number };
@@ -39,10 +41,13 @@ export class SimPdSecure {
     this.drop();
     if (this.options.supported === false) return { nak: NakReason.SECURITY_UNSUPPORTED };
     const keySelector = sb?.data[0] ?? 1;
-    const key = keySelector === 0 && this.options.installMode ? SCBK_DEFAULT : this.options.scbk;
+    // Annex D.3: SCBK-D (selector 0x00) only while the PD is in install mode; otherwise the
+    // security conditions are not met (NAK 0x06), rather than answering with another key.
+    if (keySelector === 0 && !this.options.installMode) return { nak: NakReason.SECURITY_CONDITION };
+    const key = keySelector === 0 ? SCBK_DEFAULT : this.options.scbk;
     if (!key) return { nak: NakReason.SECURITY_CONDITION };
     const keys = deriveSessionKeys(key, rndA);
-    const rndB = randomBlock(8);
+    const rndB = this.options.fixedRndB?.slice() ?? randomBlock(8);
     this.pending = { keys, rndA, rndB, keySelector };
     return {
       reply: { type: 'ccrypt', clientUid: this.clientUid, rndB, cryptogram: clientCryptogram(keys, rndA, rndB) },

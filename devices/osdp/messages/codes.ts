@@ -25,6 +25,7 @@ export const Reply = {
   LSTATR: 0x48,
   ISTATR: 0x49,
   OSTATR: 0x4a,
+  RSTATR: 0x4b,
   RAW: 0x50,
   KEYPAD: 0x53,
   COM: 0x54,

@@ -14,7 +14,7 @@ import { decodeOut, encodeOut, type OutputCommand } from './output.js';
 import {
   decodeCcrypt, decodeChlng, decodeKeyset, decodeRmacI, decodeScrypt, encodeCcrypt, encodeKeyset, type SecureCommand, type SecureReply,
 } from './secure.js';
-import { decodeIstatr, decodeLstatr, decodeOstatr, encodeFlags, encodeLstatr, type StatusCommand, type StatusReply } from './status.js';
+import { decodeIstatr, decodeLstatr, decodeOstatr, decodeRstatr, encodeFlags, encodeLstatr, type StatusCommand, type StatusReply } from './status.js';
 
 export type Command =
   | { type: 'poll' }
@@ -42,6 +42,7 @@ export function encodeCommand(c: Command): Payload {
     case 'lstat': return { code: Cmd.LSTAT, data: NONE };
     case 'istat': return { code: Cmd.ISTAT, data: NONE };
     case 'ostat': return { code: Cmd.OSTAT, data: NONE };
+    case 'rstat': return { code: Cmd.RSTAT, data: NONE };
     case 'out': return { code: Cmd.OUT, data: encodeOut(c) };
     case 'led': return { code: Cmd.LED, data: encodeLed(c) };
     case 'buz': return { code: Cmd.BUZ, data: encodeBuz(c) };
@@ -53,7 +54,7 @@ export function encodeCommand(c: Command): Payload {
   }
 }
 
-function noData(type: 'poll' | 'lstat' | 'istat' | 'ostat', data: Uint8Array): Command {
+function noData(type: 'poll' | 'lstat' | 'istat' | 'ostat' | 'rstat', data: Uint8Array): Command {
   expectLength(type, data, 0);
   return { type };
 }
@@ -66,6 +67,7 @@ export function decodeCommand(code: number, data: Uint8Array): Command {
     case Cmd.LSTAT: return noData('lstat', data);
     case Cmd.ISTAT: return noData('istat', data);
     case Cmd.OSTAT: return noData('ostat', data);
+    case Cmd.RSTAT: return noData('rstat', data);
     case Cmd.OUT: return decodeOut(data);
     case Cmd.LED: return decodeLed(data);
     case Cmd.BUZ: return decodeBuz(data);
@@ -89,6 +91,7 @@ export function encodeReply(r: Reply): Payload {
     case 'lstatr': return { code: Reply.LSTATR, data: encodeLstatr(r) };
     case 'istatr': return { code: Reply.ISTATR, data: encodeFlags(r.inputs) };
     case 'ostatr': return { code: Reply.OSTATR, data: encodeFlags(r.outputs) };
+    case 'rstatr': return { code: Reply.RSTATR, data: Uint8Array.from(r.readers) };
     case 'raw': return { code: Reply.RAW, data: encodeRaw(r) };
     case 'keypad': return { code: Reply.KEYPAD, data: encodeKeypad(r) };
     case 'com': return { code: Reply.COM, data: encodeComSettings(r) };
@@ -107,6 +110,7 @@ export function decodeReply(code: number, data: Uint8Array): Reply {
     case Reply.LSTATR: return decodeLstatr(data);
     case Reply.ISTATR: return decodeIstatr(data);
     case Reply.OSTATR: return decodeOstatr(data);
+    case Reply.RSTATR: return decodeRstatr(data);
     case Reply.RAW: return decodeRaw(data);
     case Reply.KEYPAD: return decodeKeypad(data);
     case Reply.COM: return { type: 'com', ...decodeComSettings('com', data) };

@@ -1,11 +1,12 @@
 /**
- * Status queries and reports, SIA OSDP v2.2 sections 6.4-6.6 (osdp_LSTAT, osdp_ISTAT,
- * osdp_OSTAT) and 7.6-7.8 (osdp_LSTATR, osdp_ISTATR, osdp_OSTATR). PDs also send the
- * reports unsolicited, as the reply to osdp_POLL, when a state changes.
+ * Status queries and reports, SIA OSDP v2.2 sections 6.4-6.7 (osdp_LSTAT, osdp_ISTAT,
+ * osdp_OSTAT, osdp_RSTAT) and 7.6-7.9 (osdp_LSTATR, osdp_ISTATR, osdp_OSTATR,
+ * osdp_RSTATR). PDs also send the reports unsolicited, as the reply to osdp_POLL, when a
+ * state changes.
  */
 import { badValue, expectLength } from './bytes.js';
 
-export type StatusCommand = { type: 'lstat' } | { type: 'istat' } | { type: 'ostat' };
+export type StatusCommand = { type: 'lstat' } | { type: 'istat' } | { type: 'ostat' } | { type: 'rstat' };
 
 export type StatusReply =
   /** Local status: tamper and power (0 normal, 1 tamper / power failure). */
@@ -13,7 +14,9 @@ export type StatusReply =
   /** One entry per input: true = active. */
   | { type: 'istatr'; inputs: boolean[] }
   /** One entry per output: true = active. */
-  | { type: 'ostatr'; outputs: boolean[] };
+  | { type: 'ostatr'; outputs: boolean[] }
+  /** Section 7.9, one entry per attached reader: 0 normal, 1 not connected, 2 tamper. */
+  | { type: 'rstatr'; readers: number[] };
 
 export function encodeFlags(flags: boolean[]): Uint8Array {
   return Uint8Array.from(flags.map((f) => (f ? 1 : 0)));
@@ -44,4 +47,13 @@ export function decodeIstatr(data: Uint8Array): StatusReply {
 
 export function decodeOstatr(data: Uint8Array): StatusReply {
   return { type: 'ostatr', outputs: decodeFlags('ostatr', data) };
+}
+
+export const ReaderTamper = { NORMAL: 0, NOT_CONNECTED: 1, TAMPER: 2 } as const;
+
+export function decodeRstatr(data: Uint8Array): StatusReply {
+  const readers = [...data];
+  const bad = readers.find((b) => b > ReaderTamper.TAMPER);
+  if (bad !== undefined) throw badValue('rstatr', `reader status 0x${bad.toString(16)} undefined`);
+  return { type: 'rstatr', readers };
 }
