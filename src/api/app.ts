@@ -21,6 +21,7 @@ import { doorRoutes } from './routes/doors.js';
 import { authRoutes } from './routes/auth.js';
 import { caseRoutes } from './routes/cases.js';
 import { footageExportRoutes } from '../footage/export-route.js';
+import { footagePlaybackRoutes } from '../footage/playback-route.js';
 import { healthRoutes } from './routes/health.js';
 import { liveRoutes } from './routes/live.js';
 import { peopleRoutes } from './routes/people.js';
@@ -68,7 +69,7 @@ export async function buildApp(options: BuildAppOptions): Promise<FastifyInstanc
     void reply.status(404).send({ error: { code: 'NOT_FOUND', message: `no route ${request.method} ${request.url}` } });
   });
 
-  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, alertRoutes, liveRoutes, footageExportRoutes, ...(options.extraRoutes ?? [])]) {
+  for (const routes of [healthRoutes, authRoutes, siteRoutes, peopleRoutes, caseRoutes, staffRoutes, userRoutes, auditRoutes, bookingRoutes, credentialRoutes, doorRoutes, alertRoutes, liveRoutes, footageExportRoutes, footagePlaybackRoutes, ...(options.extraRoutes ?? [])]) {
     await app.register(routes);
   }
   // The reception dashboard's files (web/dist), after every API route.

@@ -39,6 +39,9 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'POST /api/bookings/:id/cancel': ['reception', 'manager'],
   'POST /api/bookings/:id/credentials': ['reception', 'manager'],
   'POST /api/bookings/:id/export': CASE_OWNERS,
+  // Recorded footage: the export's least-privilege roles; reception watches live tiles only.
+  'GET /api/bookings/:id/footage': CASE_OWNERS,
+  'GET /api/footage/segments/:id': CASE_OWNERS,
   'POST /api/credentials/:id/revoke': ['reception', 'manager', 'safeguarding-lead'],
   'POST /api/staff/:id/credentials': ['manager', 'admin'],
 

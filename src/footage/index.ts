@@ -19,6 +19,7 @@ import { createRetention } from './retention-service.js';
 import { createFootageTagger } from './tagger.js';
 
 export { footageExportRoutes } from './export-route.js';
+export { footagePlaybackRoutes } from './playback-route.js';
 export { liveCameraRoutes } from './live-route.js';
 export { exportVisit } from './export.js';
 

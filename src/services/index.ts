@@ -16,17 +16,18 @@ export function createServices(deps: { store: Store; config: Readonly<Config>; c
   const site = indexSite(config.site);
   const bus = new EventBus((err, event) => logger.error({ err, event }, 'event listener failed'));
   const access = accessEngine({ store, config, site, clock, bus, logger });
+  const bookings = bookingService({ store, config, site, clock, bus });
   return {
     access,
     alerts: alertService({ store, clock, bus, logger, settings: config.settings.alerts }),
-    live: liveFeed({ bus, access, now: () => clock.now() }),
+    live: liveFeed({ bus, access, now: () => clock.now(), booking: (id) => (store.bookings.get(id) ? bookings.get(id) : undefined) }),
     store,
     config,
     clock,
     site,
     bus,
     throttle: new LoginThrottle(clock),
-    bookings: bookingService({ store, config, site, clock, bus }),
+    bookings,
   };
 }
 

@@ -5,13 +5,14 @@
  */
 import type { EventBus } from '../bus.js';
 import type { AccessEngine } from './access-engine.js';
+import type { BookingView } from './bookings.js';
 import { doorState } from '../domain/access-state.js';
 
 export const MAX_KEPT = 10_000;
 
 export interface LiveMessage {
   seq: number;
-  type: 'decision' | 'door' | 'occupancy' | 'notice' | 'alert' | 'lockdown';
+  type: 'decision' | 'door' | 'occupancy' | 'notice' | 'alert' | 'lockdown' | 'booking';
   at: number;
   data: unknown;
 }
@@ -19,7 +20,15 @@ export interface LiveMessage {
 /** Receives each message and its JSON text (serialised once for every dashboard). */
 export type LiveListener = (m: LiveMessage, json: string) => void;
 
-export function liveFeed(deps: { bus: EventBus; access: AccessEngine; now: () => number }) {
+export interface LiveFeedDeps {
+  bus: EventBus;
+  access: AccessEngine;
+  now: () => number;
+  /** Reads a booking as GET /api/bookings/:id does, for 'booking' messages (created, edited, cancelled at any desk). */
+  booking?: (id: string) => BookingView | undefined;
+}
+
+export function liveFeed(deps: LiveFeedDeps) {
   const { bus, access } = deps;
   const kept: LiveMessage[] = [];
   const listeners = new Set<LiveListener>();
@@ -59,6 +68,11 @@ export function liveFeed(deps: { bus: EventBus; access: AccessEngine; now: () =>
         bus.on('reception-notice', (e) => push('notice', e.at, { kind: e.kind, text: e.text, doorId: e.doorId, personId: e.personId, until: e.until })),
         bus.on('alert', (a) => push('alert', deps.now(), a)),
         bus.on('lockdown', (l) => push('lockdown', l.at, l)),
+        bus.on('bookings-changed', (e) => {
+          // The whole booking (ids and initials only, no names), so every dashboard updates without a REST round trip.
+          const booking = deps.booking?.(e.bookingId);
+          if (booking) push('booking', deps.now(), { bookingId: e.bookingId, reason: e.reason, localDate: booking.localDate, booking });
+        }),
       );
     },
     stop(): void {
