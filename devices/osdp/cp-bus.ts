@@ -2,8 +2,8 @@
  * One OSDP bus driven by the CP (SIA OSDP v2.2 section 5: half duplex, the CP speaks,
  * one addressed PD answers within 200 ms). Owns the port, the frame parser, the reply
  * timer and the turn-taking between PDs; per-PD protocol state lives in PdLink.
- * Queued commands go out before the next POLL (so a card read turns into an OUT within
- * one transaction); otherwise PDs are polled round robin, continuously. A port that
+ * Queued commands go out before the next POLL, an OUT first (so a card read turns into an
+ * OUT as the very next frame); otherwise PDs are polled round robin, continuously. A port that
  * closes (adapter unplugged) is reopened with exponential backoff.
  */
 import type { Logger } from 'pino';
@@ -62,6 +62,7 @@ export class OsdpBus {
   private cancelWake?: () => void;
   private cancelReopen?: () => void;
   private rr = 0;
+  private arrivals = 0;
   private cycleStartedAt = -Infinity;
   private stopped = true;
   private reopenDelay: number;
@@ -102,7 +103,7 @@ export class OsdpBus {
   enqueue(address: number, item: QueuedCommand): boolean {
     const link = this.link(address);
     if (!link) return false;
-    link.enqueue(item);
+    link.enqueue(item, this.arrivals++);
     this.kick();
     return true;
   }
@@ -206,9 +207,13 @@ export class OsdpBus {
     return this.timing.replyTimeoutMs + Math.ceil(((commandBytes + 64) * 10 * 1000) / this.options.baudRate);
   }
 
-  /** A ready PD with a queued command first; otherwise the next PD in round-robin order. */
+  /**
+   * Queued commands go before the round robin: an OUT (door actuation) before any reader
+   * feedback, then the oldest first, so a card read's unlock is the very next frame on the
+   * bus even while other PDs have LED/BUZ waiting. Otherwise the next PD in round-robin order.
+   */
   private pick(now: number): PdLink | undefined {
-    const urgent = this.links.find((l) => l.hasQueued && l.wants(now));
+    const urgent = this.mostUrgent(now);
     if (urgent) return urgent;
     for (let tried = 0; tried < this.links.length; tried++) {
       if (this.rr === 0) {
@@ -222,6 +227,21 @@ export class OsdpBus {
     }
     const soonest = Math.min(...this.links.map((l) => l.retryAt));
     return this.wakeIn(Math.max(1, soonest - now));
+  }
+
+  private mostUrgent(now: number): PdLink | undefined {
+    let best: PdLink | undefined;
+    let bestRank: { actuation: boolean; order: number } | undefined;
+    for (const link of this.links) {
+      const rank = link.queuedRank;
+      if (!rank || !link.wants(now)) continue;
+      const better = !bestRank || (rank.actuation && !bestRank.actuation) || (rank.actuation === bestRank.actuation && rank.order < bestRank.order);
+      if (better) {
+        best = link;
+        bestRank = rank;
+      }
+    }
+    return best;
   }
 
   private wakeIn(ms: number): undefined {

@@ -46,6 +46,15 @@ export interface QueuedCommand {
   onDone?: (ok: boolean, detail: string) => void;
 }
 
+/** A queued command with its bus-wide arrival number (the bus serves the oldest first). */
+interface Queued {
+  item: QueuedCommand;
+  order: number;
+}
+
+/** Door actuation (osdp_OUT) goes ahead of reader feedback (LED, BUZ, TEXT), here and across PDs. */
+const isActuation = (item: QueuedCommand): boolean => item.command.type === 'out';
+
 type Phase = 'id' | 'cap' | 'sc-chlng' | 'sc-scrypt' | 'sc-keyset' | 'lstat' | 'istat' | 'ready' | 'refused';
 
 interface InFlight {
@@ -74,7 +83,7 @@ export class PdLink {
   private handshake?: CpHandshake;
   private handshakeStep?: { command: Command; securityBlock: SecurityBlock };
   private inFlight?: InFlight;
-  private readonly queue: QueuedCommand[] = [];
+  private readonly queue: Queued[] = [];
   private lastValidAt: number;
   private offlineAttempts = 0;
   retryAt = 0;
@@ -105,8 +114,21 @@ export class PdLink {
     return this.phase === 'ready' && this.queue.length > 0;
   }
 
-  enqueue(item: QueuedCommand): void {
-    this.queue.push(item);
+  /** `order` is the bus-wide arrival number; an OUT overtakes this PD's queued feedback. */
+  enqueue(item: QueuedCommand, order: number): void {
+    const entry = { item, order };
+    const firstFeedback = isActuation(item) ? this.queue.findIndex((q) => !isActuation(q.item)) : -1;
+    if (firstFeedback >= 0) this.queue.splice(firstFeedback, 0, entry);
+    else this.queue.push(entry);
+  }
+
+  /**
+   * How urgent this PD's next queued command is, for the bus to pick across PDs: an OUT
+   * before any feedback, then the oldest first. Undefined when nothing is queued or ready.
+   */
+  get queuedRank(): { actuation: boolean; order: number } | undefined {
+    const head = this.hasQueued ? this.queue[0] : undefined;
+    return head ? { actuation: isActuation(head.item), order: head.order } : undefined;
   }
 
   /** Ready to transmit now? */
@@ -142,7 +164,7 @@ export class PdLink {
       case 'sc-keyset': return { command: { type: 'keyset', keyType: 1, key: this.handshake?.scbk ?? new Uint8Array(16) } };
       default: break;
     }
-    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
+    for (let item = this.queue.shift()?.item; item; item = this.queue.shift()?.item) {
       if ((item.notAfter !== undefined && now > item.notAfter) || item.isExpired?.() === true) {
         this.log.warn({ address: this.address, command: item.command.type }, 'osdp: command expired before it could be sent; dropped');
         item.onDone?.(false, 'expired');
@@ -373,7 +395,8 @@ export class PdLink {
   /** Start over with SQN 0 (section 5.7), which also ends any secure channel. */
   resetLink(reason: string): void {
     if (this.phase !== 'id') this.log.debug({ address: this.address, reason }, 'osdp: link reset');
-    if (this.inFlight?.item) this.queue.unshift(this.inFlight.item);
+    // Back to the head of the queue: it was the next thing to say to this PD.
+    if (this.inFlight?.item) this.queue.unshift({ item: this.inFlight.item, order: -1 });
     this.inFlight = undefined;
     this.sequence = 0;
     this.session = undefined;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { unlockPulse } from '../../devices/osdp/messages/index.js';
+import { LedColor, flashLed, unlockPulse } from '../../devices/osdp/messages/index.js';
 import { ofType, startHarness, type Harness } from './harness.js';
 
 let h: Harness | undefined;
@@ -47,6 +47,27 @@ describe('OSDP CP bus engine (in-memory port, simulated PDs)', () => {
     expect(h.sim.pd(2).outputs[0]).toBe(true);
     await h.run(200);
     expect(h.sim.pd(2).outputs[0]).toBe(false);
+  });
+
+  it('a card read\'s OUT is the very next frame on the bus, ahead of feedback queued for other PDs and for its own PD', async () => {
+    h = await startHarness([{ address: 1 }, { address: 2 }]);
+    await h.until(() => ofType(h!.events, 'pd-online').length === 2);
+    const done: string[] = [];
+    const track = (label: string) => ({ onDone: () => done.push(label) });
+    h.bus.onEvent((e) => {
+      if (e.type !== 'card') return;
+      // While the card reply is being handled (the bus is busy): feedback for PD 1 and for
+      // PD 2 first, then PD 2's unlock, as an access decision may well order them.
+      h!.bus.enqueue(1, { command: flashLed(0, LedColor.RED, 5), ...track('led 1') });
+      h!.bus.enqueue(2, { command: flashLed(0, LedColor.GREEN, 5), ...track('led 2') });
+      h!.bus.enqueue(2, { command: unlockPulse(0, 2), ...track('out 2') });
+    });
+    const sentBefore = h.bus.link(1)!.stats.sent + h.bus.link(2)!.stats.sent;
+    h.sim.pd(2).presentCard('h10301', 3, 4);
+    await h.until(() => done.length === 3);
+    expect(done).toEqual(['out 2', 'led 1', 'led 2']);
+    // nothing else went out in between: the card's POLL, the OUT, the two LEDs (and a poll or two at most)
+    expect(h.bus.link(1)!.stats.sent + h.bus.link(2)!.stats.sent - sentBefore).toBeLessThanOrEqual(8);
   });
 
   it('drops a queued command whose deadline has passed, without sending it', async () => {
