@@ -3,6 +3,7 @@
  * a PortFactory. Production uses `serialport`; tests and the in-process demo use an
  * in-memory pair that carries the same bytes.
  */
+import { writeSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
 import { OsdpError, OsdpErrorCodes } from './errors.js';
 
@@ -83,7 +84,9 @@ function wrapSerialPort(port: SerialPort): SerialPortLike {
   });
   return {
     write: (data) => {
-      if (!closed) port.write(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+      if (closed) return;
+      const written = writeDirect(port, data);
+      if (written < data.byteLength) port.write(Buffer.from(data.buffer, data.byteOffset + written, data.byteLength - written));
     },
     on: (event: keyof PortEvents, l: Listener) => listeners.on(event, l),
     off: (event: keyof PortEvents, l: Listener) => listeners.off(event, l),
@@ -100,6 +103,23 @@ function wrapSerialPort(port: SerialPort): SerialPortLike {
         });
       }),
   } as SerialPortLike;
+}
+
+/**
+ * Writes a frame straight to the (non-blocking) tty file descriptor when nothing is queued
+ * in the stream: `serialport` would hand it to the libuv thread pool first, a thread hop on
+ * every command. A frame is far smaller than the kernel's tty buffer, so this normally
+ * writes it whole at once; anything short of that (EAGAIN, a partial write, an error) is
+ * left to the stream, which also reports a vanished adapter. Returns the bytes written.
+ */
+function writeDirect(port: SerialPort, data: Uint8Array): number {
+  const fd = (port.port as { fd?: number | null } | undefined)?.fd;
+  if (typeof fd !== 'number' || port.writableLength > 0) return 0;
+  try {
+    return writeSync(fd, data);
+  } catch {
+    return 0;
+  }
 }
 
 export interface MemoryPort extends SerialPortLike {
