@@ -4,10 +4,8 @@
  * camera with its gaps, Range responses with the right bytes, who may watch, one audit
  * record per segment and session, and a segment of another visit refused.
  */
-import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SESSION_COOKIE } from '../../src/api/auth-hook.js';
@@ -17,28 +15,10 @@ import type { Segment } from '../../src/store/repos/footage.js';
 import { footageRepo } from '../../src/store/repos/footage.js';
 import { buildTestApi, signedIn, type Session, type TestApi } from '../helpers/app.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+import { makeSegments, requireFfmpeg } from './ffmpeg-segments.js';
 
-const FFMPEG_HINT = 'apt-get install -y ffmpeg';
 const MIN = 60_000;
 const START = Date.parse('2026-11-24T10:30:00Z');
-
-export function requireFfmpeg(what: string): boolean {
-  if (spawnSync('ffmpeg', ['-version'], { stdio: 'ignore' }).status === 0) return true;
-  if (process.env.CI) throw new Error(`ffmpeg is required for ${what} (${FFMPEG_HINT})`);
-  console.warn(`skipping ${what}: ffmpeg not found (${FFMPEG_HINT})`);
-  return false;
-}
-
-/** Real recorder-style segments: H.264 test pattern, cut by the segment muxer into MP4 files. */
-export function makeSegments(dir: string, count: number, seconds = 2): string[] {
-  const r = spawnSync('ffmpeg', [
-    '-hide_banner', '-loglevel', 'error', '-f', 'lavfi', '-i', `testsrc2=size=320x240:rate=10`, '-t', String(count * seconds),
-    '-c:v', 'libx264', '-pix_fmt', 'yuv420p', '-g', '10', '-f', 'segment', '-segment_time', String(seconds), '-segment_format', 'mp4', '-reset_timestamps', '1',
-    path.join(dir, 'seg%03d.mp4'),
-  ]);
-  if (r.status !== 0) throw new Error(`ffmpeg failed: ${r.stderr.toString()}`);
-  return readdirSync(dir).filter((f) => f.endsWith('.mp4')).sort().map((f) => path.join(dir, f));
-}
 
 const have = requireFfmpeg('the footage playback API tests');
 

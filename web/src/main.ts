@@ -8,7 +8,7 @@ import { byId, formValues, h, replaceChildrenKeepingFocus } from './dom.js';
 import { countdown } from './format.js';
 import { LiveClient } from './live.js';
 import { can } from './roles.js';
-import { allowedRoutes, applyMessage, changed, loadAll, loadBookings, resetState, serverNow, state, subscribe } from './state.js';
+import { allowedRoutes, applyMessage, changed, loadAll, resetState, serverNow, state, subscribe } from './state.js';
 import type { SessionInfo } from './types.js';
 import type { ChangeKind } from './state.js';
 import { ROUTE_ROLES } from '../../src/auth/roles.js';
@@ -108,11 +108,12 @@ function startApp(session: SessionInfo): void {
   live.start();
 }
 
-/** Bookings made at another desk are not on the live channel: refresh the day every minute. */
-setInterval(() => {
-  if (state.session && can('GET /api/bookings')) void loadBookings(state.bookingsDate || undefined).catch(() => undefined);
-}, 60_000);
-
+/*
+ * Bookings made, moved or cancelled at another desk arrive as 'booking' messages on the
+ * live channel (docs/live.md), so there is no periodic refetch of the day: a blip is
+ * replayed from the last seq, a resync reloads everything, and while the channel is
+ * down the REST poll below keeps the screen current.
+ */
 /** While the live channel is down, poll REST so the screen is never silently stale. */
 setInterval(() => {
   if (state.session && state.live !== 'live') void loadAll().catch(() => undefined);

@@ -4,7 +4,7 @@
  * render per task (a microtask), so a burst of messages repaints once, at once.
  */
 import { api } from './api.js';
-import type { AlertView, BookingView, DecisionView, DoorView, LiveMessage, LockdownView, NoticeView, Occupant, PersonView, SessionInfo, Site } from './types.js';
+import type { AlertView, BookingChange, BookingView, DecisionView, DoorView, LiveMessage, LockdownView, NoticeView, Occupant, PersonView, SessionInfo, Site } from './types.js';
 
 const MAX_NOTICES = 100;
 const MAX_DECISIONS = 500;
@@ -92,8 +92,22 @@ export function applyMessage(m: LiveMessage): void {
     case 'decision':
       addDecisions([m.data as DecisionView]);
       break;
+    case 'booking':
+      applyBooking((m.data as BookingChange).booking);
+      changed('bookings');
+      break;
   }
   changed(m.type);
+}
+
+/**
+ * A booking as it is now (from the live channel or this desk's own request): shown when it
+ * is booked on the day on screen, removed otherwise (cancelled, or moved to another day).
+ */
+export function applyBooking(b: BookingView): void {
+  if (!state.bookingsDate) return;
+  const others = state.bookings.filter((x) => x.id !== b.id);
+  state.bookings = b.status === 'booked' && b.localDate === state.bookingsDate ? [...others, b] : others;
 }
 
 const decisionKey = (d: DecisionView) => `${d.at}|${d.doorId ?? ''}|${d.personId ?? ''}|${d.code}`;

@@ -20,6 +20,7 @@ export interface Site {
   rooms: { id: string; name: string; zone: string; capacity: number; shared: boolean }[];
   doors: { id: string; name: string; from: string; to: string }[];
   cameras: { id: string; name: string; zones: string[] }[];
+  entrances?: { id: string; name: string; doors: string[]; waitingZone: string }[];
 }
 
 export interface DoorView {
@@ -117,6 +118,9 @@ export interface BookingView {
   supervisorId?: string;
   status: 'booked' | 'cancelled';
   movements: MovementView[];
+  /** The entrance the resident party was planned through. */
+  residentEntrance?: string;
+  localDate?: string;
 }
 
 export interface PersonView {
@@ -128,7 +132,15 @@ export interface PersonView {
 
 export interface LiveMessage {
   seq: number;
-  type: 'decision' | 'door' | 'occupancy' | 'notice' | 'alert' | 'lockdown';
+  type: 'decision' | 'door' | 'occupancy' | 'notice' | 'alert' | 'lockdown' | 'booking';
   at: number;
   data: unknown;
+}
+
+/** data of a 'booking' live message: a booking created, edited or cancelled at any desk. */
+export interface BookingChange {
+  bookingId: string;
+  reason: string;
+  localDate: string;
+  booking: BookingView & { localDate: string };
 }

@@ -1,10 +1,10 @@
 /**
- * Bookings: a day's visits (cancel with a reason, copy into the form), and the form to
- * book one. The server plans and checks every booking; a refusal comes back with its
- * reasons, the planner's keep-apart conflicts and the nearest safe start, all shown in
- * the form, with a button that moves the visit to the proposed time. Times are the
- * centre's local time. Names appear only in the person pickers (staff need them to
- * book); the list shows initials.
+ * Bookings: a day's visits (edit, cancel with a reason, copy into the form, watch the
+ * footage), and the form to book one or move one. The server plans and checks every
+ * booking and every move; a refusal comes back with its reasons, the planner's
+ * keep-apart conflicts and the nearest safe start, all shown in the form, with a button
+ * that moves the visit to the proposed time. Times are the centre's local time. Names
+ * appear only in the person pickers (staff need them to book); the list shows initials.
  */
 import { ApiError, api } from '../api.js';
 import { formValues, h, openDialog, replaceChildrenKeepingFocus } from '../dom.js';
@@ -13,6 +13,7 @@ import type { View } from '../main.js';
 import { can } from '../roles.js';
 import { loadBookings, state } from '../state.js';
 import type { BookingView } from '../types.js';
+import { openFootage } from './footage.js';
 
 interface Refusal {
   code: string;
@@ -27,8 +28,11 @@ interface RefusalDetails {
 
 const PARTICIPANT_ROLES = ['child', 'resident-parent', 'visiting-parent', 'authorised-adult'] as const;
 let listRoot: HTMLElement | undefined;
+/** The booking the form is moving, or undefined when it books a new visit. */
+let editing: BookingView | undefined;
 
 function mount(root: HTMLElement): void {
+  editing = undefined;
   listRoot = h('div');
   const date = h('input', { id: 'bookings-date', type: 'date', value: state.bookingsDate });
   date.addEventListener('change', () => void loadBookings(date.value).catch(() => undefined));
@@ -48,6 +52,7 @@ function renderList(): void {
   if (!listRoot) return;
   // The server names the centre's today on first load; fill the day pickers once it has.
   for (const input of document.querySelectorAll<HTMLInputElement>('#bookings-date, #booking-form [name=date]')) if (!input.value) input.value = state.bookingsDate;
+  fillPickers();
   const list = [...state.bookings].sort((a, b) => a.start - b.start);
   replaceChildrenKeepingFocus(
     listRoot,
@@ -74,8 +79,14 @@ function bookingRow(b: BookingView): HTMLElement {
     h(
       'td',
       {},
-      h('div', { class: 'actions' }, h('button', { type: 'button', class: 'secondary', 'data-key': `copy-${b.id}`, onclick: () => fillForm(b) }, 'Copy to form'),
-      b.status === 'booked' && can('POST /api/bookings/:id/cancel') ? h('button', { type: 'button', class: 'secondary', 'data-key': `cancel-${b.id}`, onclick: () => cancelDialog(b) }, 'Cancel…') : null),
+      h(
+        'div',
+        { class: 'actions' },
+        b.status === 'booked' && can('PATCH /api/bookings/:id') ? h('button', { type: 'button', class: 'secondary', 'data-key': `edit-${b.id}`, onclick: () => startEdit(b) }, 'Edit') : null,
+        can('POST /api/bookings') ? h('button', { type: 'button', class: 'secondary', 'data-key': `copy-${b.id}`, onclick: () => fillForm(b) }, 'Copy to form') : null,
+        b.status === 'booked' && can('POST /api/bookings/:id/cancel') ? h('button', { type: 'button', class: 'secondary', 'data-key': `cancel-${b.id}`, onclick: () => cancelDialog(b) }, 'Cancel…') : null,
+        can('GET /api/bookings/:id/footage') ? h('button', { type: 'button', class: 'secondary', 'data-key': `footage-${b.id}`, onclick: () => openFootage(b) }, 'Footage') : null,
+      ),
     ),
   );
 }
@@ -103,6 +114,23 @@ function cancelDialog(b: BookingView): void {
   });
 }
 
+/** The form may be built before the site and the people have loaded (a page opened on #bookings): fill its pickers once they have. */
+function fillPickers(): void {
+  const form = document.getElementById('booking-form') as HTMLFormElement | null;
+  if (!form) return;
+  const fill = (select: HTMLSelectElement, empty: number, options: () => HTMLOptionElement[]) => {
+    if (select.options.length === empty) select.append(...options().slice(empty));
+  };
+  if (state.site) fill(field(form, 'roomId'), 0, roomOptions);
+  if (state.site?.entrances?.length) fill(field(form, 'residentEntrance'), 1, entranceOptions);
+  if (state.people.size === 0) return;
+  fill(field(form, 'supervisorId'), 1, () => personOptions('staff'));
+  for (const select of form.querySelectorAll<HTMLSelectElement>('select[name^="person-"]')) fill(select, 1, () => personOptions());
+}
+
+const roomOptions = () => (state.site?.rooms ?? []).map((r) => h('option', { value: r.id }, `${r.name}${r.shared ? ' (shared)' : ''}`));
+const entranceOptions = () => [h('option', { value: '' }, "The case's entrance"), ...(state.site?.entrances ?? []).map((e) => h('option', { value: e.id }, e.name))];
+
 function personOptions(kind?: string): HTMLOptionElement[] {
   const people = [...state.people.values()].filter((p) => (kind ? p.kind === kind : p.kind !== 'staff')).sort((a, b) => a.fullName.localeCompare(b.fullName));
   return [h('option', { value: '' }, '—'), ...people.map((p) => h('option', { value: p.id }, `${p.fullName} (${p.initials})`))];
@@ -128,14 +156,26 @@ function bookingForm(): HTMLElement {
     h('h2', { id: 'new-booking-title' }, 'Book a visit'),
     h(
       'div',
+      { id: 'edit-banner', class: 'hint', hidden: true },
+      h('p', { id: 'edit-what' }),
+      h('button', { type: 'button', class: 'secondary', onclick: () => stopEdit(form) }, 'Stop editing'),
+    ),
+    h(
+      'div',
       { class: 'form-grid' },
       h('label', {}, 'Case id', h('input', { name: 'caseId', required: true })),
-      h('label', {}, 'Room', h('select', { name: 'roomId' }, (state.site?.rooms ?? []).map((r) => h('option', { value: r.id }, `${r.name}${r.shared ? ' (shared)' : ''}`)))),
+      h('label', {}, 'Room', h('select', { name: 'roomId' }, roomOptions())),
       h('label', {}, 'Service', h('select', { name: 'serviceType' }, ['supervised', 'supported', 'handover'].map((s) => h('option', { value: s }, s)))),
       h('label', {}, 'Day', h('input', { name: 'date', type: 'date', required: true, value: state.bookingsDate })),
       h('label', {}, 'Start (centre time)', h('input', { name: 'start', type: 'time', required: true, value: '10:30' })),
       h('label', {}, 'End (centre time)', h('input', { name: 'end', type: 'time', required: true, value: '12:00' })),
       h('label', {}, 'Supervisor', h('select', { name: 'supervisorId' }, personOptions('staff'))),
+      h(
+        'label',
+        {},
+        'Resident entrance',
+        h('select', { name: 'residentEntrance' }, entranceOptions()),
+      ),
     ),
     participants,
     h('div', { class: 'actions' }, h('button', { type: 'submit' }, 'Check and book')),
@@ -153,6 +193,7 @@ function field<T extends HTMLInputElement | HTMLSelectElement>(form: HTMLFormEle
 }
 
 async function submit(form: HTMLFormElement, result: HTMLElement): Promise<void> {
+  if (editing) return saveEdit(form, result, editing);
   const v = formValues(form);
   const participants: { personId: string; role: string }[] = [];
   for (let i = 0; v[`person-${i}`] !== undefined; i++) if (v[`person-${i}`]) participants.push({ personId: v[`person-${i}`]!, role: v[`role-${i}`]! });
@@ -168,6 +209,7 @@ async function submit(form: HTMLFormElement, result: HTMLElement): Promise<void>
     end: new Date(localToInstant(v['date'], v['end'])).toISOString(),
     participants,
     ...(v['supervisorId'] ? { supervisorId: v['supervisorId'] } : {}),
+    ...(v['residentEntrance'] ? { residentEntrance: v['residentEntrance'] } : {}),
   };
   result.replaceChildren(h('p', {}, 'Checking the plan…'));
   try {
@@ -217,9 +259,61 @@ function useProposal(form: HTMLFormElement, proposedStart: number): void {
   form.querySelector<HTMLButtonElement>('button[type=submit]')?.focus();
 }
 
+/** Moves the booking being edited: only times, room, supervisor and entrance are sent. */
+async function saveEdit(form: HTMLFormElement, result: HTMLElement, b: BookingView): Promise<void> {
+  const v = formValues(form);
+  if (!v['date'] || !v['start'] || !v['end']) {
+    result.replaceChildren(h('p', { class: 'error', role: 'alert' }, 'Fill in the day and the times.'));
+    return;
+  }
+  const body = {
+    start: new Date(localToInstant(v['date'], v['start'])).toISOString(),
+    end: new Date(localToInstant(v['date'], v['end'])).toISOString(),
+    roomId: v['roomId'],
+    supervisorId: v['supervisorId'] || null,
+    ...(v['residentEntrance'] ? { residentEntrance: v['residentEntrance'] } : {}),
+  };
+  result.replaceChildren(h('p', {}, 'Checking the new plan…'));
+  try {
+    const moved = await api<BookingView>('PATCH', `/api/bookings/${encodeURIComponent(b.id)}`, body);
+    stopEdit(form);
+    result.replaceChildren(h('p', { class: 'ok', role: 'status' }, `Moved to ${hhmm(moved.start)}–${hhmm(moved.end)} in ${roomName(moved.roomId)}, with ${moved.movements.length} planned movements.`));
+    await loadBookings(v['date']);
+  } catch (e) {
+    result.replaceChildren(...refusalView(form, e));
+  }
+}
+
+/** Puts a booking into the form to move it; the case, service and people stay as booked. */
+function startEdit(b: BookingView): void {
+  const form = document.getElementById('booking-form') as HTMLFormElement | null;
+  if (!form) return;
+  fillForm(b);
+  editing = b;
+  for (const name of ['caseId', 'serviceType']) field<HTMLInputElement>(form, name).disabled = true;
+  form.querySelector('fieldset')!.disabled = true;
+  field<HTMLSelectElement>(form, 'residentEntrance').value = b.residentEntrance ?? '';
+  form.querySelector('#new-booking-title')!.textContent = 'Edit a visit';
+  form.querySelector('#edit-what')!.textContent = `Moving the ${hhmm(b.start)}–${hhmm(b.end)} visit in ${roomName(b.roomId)}. The case, service and people stay; cancel and book again to change them.`;
+  form.querySelector<HTMLElement>('#edit-banner')!.hidden = false;
+  form.querySelector('button[type=submit]')!.textContent = 'Check and save';
+  form.querySelector('#booking-result')!.replaceChildren();
+  field<HTMLInputElement>(form, 'start').focus();
+}
+
+function stopEdit(form: HTMLFormElement): void {
+  editing = undefined;
+  for (const name of ['caseId', 'serviceType']) field<HTMLInputElement>(form, name).disabled = false;
+  form.querySelector('fieldset')!.disabled = false;
+  form.querySelector('#new-booking-title')!.textContent = 'Book a visit';
+  form.querySelector<HTMLElement>('#edit-banner')!.hidden = true;
+  form.querySelector('button[type=submit]')!.textContent = 'Check and book';
+}
+
 function fillForm(b: BookingView): void {
   const form = document.getElementById('booking-form') as HTMLFormElement | null;
   if (!form) return;
+  if (editing) stopEdit(form);
   const start = instantToLocal(b.start);
   field<HTMLInputElement>(form, 'caseId').value = b.caseId;
   field<HTMLSelectElement>(form, 'roomId').value = b.roomId;
