@@ -17,6 +17,9 @@ import type { StaffRole } from '../domain/model.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import { keepApartPairsOf } from '../domain/stagger.js';
 import type { Store } from '../store/store.js';
+import { createDecisionWriter } from '../store/decision-writer.js';
+import type { DecisionRecord } from '../store/repos/decisions.js';
+import { snapshotOf, snapshotPatch, type AccessSnapshot } from '../domain/access-snapshot.js';
 
 const HOUR = 3_600_000;
 /** Movements loaded around now: a day's plan with margin on both sides. */
@@ -32,6 +35,8 @@ export interface AccessEngineDeps {
   clock: Clock;
   bus: EventBus;
   logger: Logger;
+  /** Commit device decisions on a worker thread (default: yes, for a database file). */
+  writerThread?: boolean;
 }
 
 export interface AccessOutcome {
@@ -84,20 +89,17 @@ export function accessEngine(deps: AccessEngineDeps) {
     const saved = store.kv.get(SNAPSHOT_KEY);
     if (!saved) return fresh;
     try {
-      const snap = JSON.parse(saved) as Pick<AccessState, 'possible' | 'doors' | 'passages' | 'lockdown' | 'seq'>;
+      const snap = JSON.parse(saved) as AccessSnapshot;
       log.info({ lockdown: snap.lockdown, people: Object.keys(snap.possible).length }, 'access state restored');
-      return { ...fresh, possible: snap.possible, doors: snap.doors, passages: snap.passages, lockdown: snap.lockdown, seq: snap.seq };
+      return { ...fresh, ...snapshotOf(snap) };
     } catch (err) {
       log.error({ err }, 'saved access state unreadable; starting with everyone outside');
       return fresh;
     }
   };
-  const snapshot = () => {
-    const { possible, doors, passages, lockdown, seq } = state;
-    store.kv.set(SNAPSHOT_KEY, JSON.stringify({ possible, doors, passages, lockdown, seq }));
-  };
 
   let state: AccessState = restore(createAccessState(loadContext()));
+  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), now: () => clock.now(), logger: deps.logger, ...(deps.writerThread === undefined ? {} : { thread: deps.writerThread }) });
 
   const reload = (why: string) => {
     state = withContext(state, loadContext());
@@ -124,6 +126,8 @@ export function accessEngine(deps: AccessEngineDeps) {
     // Hot path first: commands to the doors before any disk write.
     for (const e of result.effects) if (e.type === 'door') send(e.command);
     persist(result.decision, result.effects, input);
+    const patch = snapshotPatch(before, state);
+    if (patch) writer.patch(patch);
     bus.emit('access-decision', { decision: result.decision });
     if (before.lockdown !== state.lockdown) {
       const by = result.decision.actorIds?.join('+') ?? input.type;
@@ -138,37 +142,14 @@ export function accessEngine(deps: AccessEngineDeps) {
   };
 
   /**
-   * Device decisions are committed in one transaction per event-loop turn, right after
-   * their commands went out: under a burst of taps this keeps SQLite off the next tap's
-   * path. Reception actions are committed before the API answers.
+   * Device decisions go to the decision writer, which commits them off the event loop
+   * after their commands went out, so SQLite is never on the next tap's path. Reception
+   * actions (releases, overrides, whereabouts, lockdown) are committed here, with their
+   * audit record, before the API answers.
    */
-  let pending: { decision: Decision; effects: Effect[]; input: AccessInput }[] = [];
-  const flush = () => {
-    if (pending.length === 0) return;
-    const batch = pending;
-    pending = [];
-    try {
-      store.db.transaction(() => {
-        for (const p of batch) persistNow(p.decision, p.effects, p.input);
-        snapshot();
-      })();
-    } catch (err) {
-      // The doors already had their answers; a failed write is loud but must not undo them.
-      log.error({ err, decisions: batch.length }, 'could not record access decisions');
-    }
-  };
   const persist = (decision: Decision, effects: Effect[], input: AccessInput) => {
-    pending.push({ decision, effects, input });
-    if (isDeviceEvent(input)) {
-      if (pending.length === 1) setImmediate(flush);
-    } else {
-      flush();
-    }
-  };
-
-  const persistNow = (decision: Decision, effects: Effect[], input: AccessInput) => {
     const audited = effects.find((e) => e.type === 'audit');
-    store.decisions.record({
+    const row: DecisionRecord = {
       at: decision.at,
       ...(decision.doorId ? { doorId: decision.doorId } : {}),
       ...('readerId' in input ? { readerId: input.readerId } : {}),
@@ -178,16 +159,20 @@ export function accessEngine(deps: AccessEngineDeps) {
       code: decision.code,
       reason: decision.reason,
       detail: { input: audited?.type === 'audit' ? audited.input : { type: input.type } },
-    });
-    // Reception actions (releases, overrides, whereabouts, lockdown) also go to the audit chain.
-    if (!isDeviceEvent(input)) {
+    };
+    if (isDeviceEvent(input)) {
+      writer.record(row);
+      return;
+    }
+    store.db.transaction(() => {
+      store.decisions.record(row);
       store.audit.append({
         actor: `staff:${decision.actorIds?.join('+') ?? 'unknown'}`,
         action: `door.${input.type}`,
         ...(decision.doorId ? { subject: `door:${decision.doorId}` } : {}),
         details: { outcome: decision.outcome, code: decision.code, reason: decision.reason, input: audited?.type === 'audit' ? audited.input : {} },
       });
-    }
+    })();
   };
 
   return {
@@ -206,19 +191,31 @@ export function accessEngine(deps: AccessEngineDeps) {
       );
     },
     handle,
-    /** Commits decisions still waiting for the end of this event-loop turn. */
-    flush,
+    /**
+     * A reception action: decided, its commands sent, and its decision, audit record and
+     * the access state it leaves committed before this resolves (a lockdown the API has
+     * confirmed survives a crash the next moment).
+     */
+    async act(input: AccessInput): Promise<AccessOutcome> {
+      const outcome = handle(input);
+      await writer.settled();
+      return outcome;
+    },
+    /** Resolves once every decision made so far is committed. */
+    settled: (): Promise<void> => writer.settled(),
+    writer,
     reload,
     state: (): AccessState => state,
-    start(): void {
+    async start(): Promise<void> {
+      await writer.ready();
       unsubscribe.push(bus.on('bookings-changed', (e) => reload(`booking ${e.reason}`)));
       unsubscribe.push(bus.on('credentials-changed', (e) => reload(`credential ${e.reason}`)));
       scheduleReload();
     },
-    stop(): void {
-      flush();
+    async stop(): Promise<void> {
       cancelReload?.();
       for (const u of unsubscribe.splice(0)) u();
+      await writer.close();
     },
   };
 }

@@ -7,6 +7,7 @@ import { bookingsRepo } from './repos/bookings.js';
 import { casesRepo } from './repos/cases.js';
 import { credentialsRepo } from './repos/credentials.js';
 import { decisionsRepo } from './repos/decisions.js';
+import { kvRepo } from './repos/kv.js';
 import { peopleRepo } from './repos/people.js';
 import { siteRepo } from './repos/site.js';
 import { trainingRepo } from './repos/training.js';
@@ -14,10 +15,6 @@ import { sessionsRepo, usersRepo } from './repos/users.js';
 
 export function createStore(db: Db, clock: Clock) {
   const now = () => clock.now();
-  const kvGet = db.prepare('SELECT value FROM kv WHERE key = ?');
-  const kvSet = db.prepare(
-    'INSERT INTO kv (key, value, updated_at) VALUES (?, ?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value, updated_at = excluded.updated_at',
-  );
   return {
     db,
     audit: new AuditLog(db, clock),
@@ -29,12 +26,7 @@ export function createStore(db: Db, clock: Clock) {
     credentials: credentialsRepo(db, now),
     decisions: decisionsRepo(db),
     alerts: alertsRepo(db),
-    kv: {
-      get: (key: string): string | undefined => (kvGet.get(key) as { value: string } | undefined)?.value,
-      set: (key: string, value: string): void => {
-        kvSet.run(key, value, now());
-      },
-    },
+    kv: kvRepo(db, now),
     users: usersRepo(db, now),
     sessions: sessionsRepo(db),
     close: () => db.close(),

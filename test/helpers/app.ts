@@ -36,7 +36,7 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
   const app = await buildApp({ ctx: services, logger });
   services.live.start();
   services.alerts.start();
-  services.access.start();
+  await services.access.start();
   return {
     app,
     store,
@@ -44,7 +44,7 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
     clock,
     config,
     async close() {
-      services.access.stop();
+      await services.access.stop();
       services.alerts.stop();
       services.live.stop();
       await app.close();

@@ -46,7 +46,7 @@ export const alertRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const user = request.user!;
       if (!access.state().ctx.staff[staffKey(user)]) access.reload('new staff account');
-      const outcome = access.handle({ type: 'lockdown', active: request.body.active, managerId: staffKey(user), reason: `${user.username}: ${request.body.reason}`, at: clock.now() });
+      const outcome = await access.act({ type: 'lockdown', active: request.body.active, managerId: staffKey(user), reason: `${user.username}: ${request.body.reason}`, at: clock.now() });
       if (outcome.decision.outcome === 'denied') throw new ContactdError(ErrorCodes.FORBIDDEN, outcome.decision.reason);
       return { lockdown: access.state().lockdown, decision: outcome.decision };
     },

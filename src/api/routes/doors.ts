@@ -11,6 +11,7 @@ import { possibleOf } from '../../domain/occupancy.js';
 import { localDayBounds, localDate } from '../../domain/local-time.js';
 import { ContactdError, ErrorCodes } from '../../errors.js';
 import type { User } from '../../store/repos/users.js';
+import type { AccessOutcome } from '../../services/access-engine.js';
 import { IdParams, LocalDate } from '../schemas/common.js';
 
 const Release = {
@@ -30,7 +31,7 @@ export const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     if (!access.state().ctx.staff[key]) access.reload('new staff account');
     return key;
   };
-  const answer = (outcome: ReturnType<typeof access.handle>) => ({
+  const answer = (outcome: AccessOutcome) => ({
     decision: outcome.decision,
     notices: outcome.effects.filter((e) => e.type === 'notify-reception'),
   });
@@ -70,7 +71,7 @@ export const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
     async (request) => {
       const { reason, personId, towards } = request.body;
       return answer(
-        access.handle({
+        await access.act({
           type: 'reception-release',
           doorId: request.params.id,
           staffId: staffId(request.user!),
@@ -104,7 +105,7 @@ export const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
         throw new ContactdError(ErrorCodes.FORBIDDEN, 'the approving manager could not be verified');
       }
       return answer(
-        access.handle({
+        await access.act({
           type: 'reception-override',
           doorId: request.params.id,
           staffId: staffId(request.user!),
@@ -128,7 +129,7 @@ export const doorRoutes: FastifyPluginAsyncTypebox = async (app) => {
       },
     },
     async (request) =>
-      answer(access.handle({ type: 'confirm-whereabouts', personId: request.body.personId, zoneId: request.body.zoneId, staffId: staffId(request.user!), at: clock.now() })),
+      answer(await access.act({ type: 'confirm-whereabouts', personId: request.body.personId, zoneId: request.body.zoneId, staffId: staffId(request.user!), at: clock.now() })),
   );
 
   app.get(

@@ -1,0 +1,195 @@
+/**
+ * Writes device decisions and access-state changes off the event loop. The access
+ * engine sends door commands first and must not wait on SQLite before the next tap, so
+ * everything queued in one event-loop turn goes to a worker thread as one batch and is
+ * committed there in one transaction, in order. Reception actions do not come here:
+ * they are committed (with their audit record) before the API answers.
+ *
+ * Falls back to committing on the main thread (still batched per turn) for an
+ * in-memory database, or if the worker cannot start or dies; a batch the worker did not
+ * acknowledge is then written again here, so nothing queued is lost.
+ */
+import { Worker } from 'node:worker_threads';
+import type { Logger } from 'pino';
+import { applySnapshotPatch, type AccessSnapshot, type SnapshotPatch } from '../domain/access-snapshot.js';
+import type { DecisionRecord } from './repos/decisions.js';
+import type { Store } from './store.js';
+
+export interface WriterInit {
+  file: string;
+  snapshotKey: string;
+  snapshot: AccessSnapshot;
+}
+
+export interface WriterBatch {
+  id: number;
+  at: number;
+  rows: DecisionRecord[];
+  patches: SnapshotPatch[];
+}
+
+export type WriterReply = { id: number; ok: true } | { id: number; ok: false; error: string } | { ready: true };
+
+export interface DecisionWriter {
+  /** Queues a decision record; committed with the rest of this event-loop turn's. */
+  record(row: DecisionRecord): void;
+  /** Queues a change to the saved access state. */
+  patch(patch: SnapshotPatch): void;
+  /** Resolves once the thread has the database open (or the writer fell back to the main thread). */
+  ready(): Promise<void>;
+  /** Resolves once everything queued so far is committed (or has failed, loudly). */
+  settled(): Promise<void>;
+  /** Commits what is queued and stops the thread. */
+  close(): Promise<void>;
+  readonly mode: 'worker' | 'inline';
+  /** Batches that could not be written at all (each logged with its size). */
+  readonly failedBatches: number;
+}
+
+export interface DecisionWriterOptions {
+  store: Store;
+  snapshotKey: string;
+  snapshot: AccessSnapshot;
+  now: () => number;
+  logger: Logger;
+  /** Use a worker thread when the database is a file (default true). */
+  thread?: boolean;
+  /** The database file the thread opens (default: the store's). */
+  file?: string;
+}
+
+/** The worker's module: compiled .js in dist; under the test runner the .ts source through tsx. */
+function workerUrl(): { url: URL; execArgv: string[] } {
+  const self = import.meta.url;
+  return self.endsWith('.ts')
+    ? { url: new URL('./decision-writer-worker.ts', self), execArgv: ['--import', 'tsx'] }
+    : { url: new URL('./decision-writer-worker.js', self), execArgv: [] };
+}
+
+export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
+  const log = o.logger.child({ component: 'decision-writer' });
+  let snapshot = o.snapshot;
+  let queue: WriterBatch | undefined;
+  let nextId = 1;
+  let failedBatches = 0;
+  const unacked = new Map<number, { batch: WriterBatch; done: () => void; committed: Promise<void> }>();
+  let worker: Worker | undefined;
+  let markReady = () => {};
+  const ready = new Promise<void>((resolve) => (markReady = resolve));
+
+  const commitInline = o.store.db.transaction((batch: WriterBatch) => {
+    for (const row of batch.rows) o.store.decisions.record(row);
+    let next = snapshot;
+    for (const p of batch.patches) next = applySnapshotPatch(next, p);
+    if (batch.patches.length > 0) o.store.kv.set(o.snapshotKey, JSON.stringify(next), batch.at);
+    return next;
+  });
+  const writeInline = (batch: WriterBatch) => {
+    try {
+      snapshot = commitInline(batch);
+    } catch (err) {
+      failedBatches += 1;
+      // The doors already had their answers; a failed write is loud but must not undo them.
+      log.error({ err, decisions: batch.rows.length }, 'could not record access decisions');
+    }
+  };
+
+  const file = o.file ?? o.store.db.name;
+  if ((o.thread ?? true) && file && file !== ':memory:') {
+    try {
+      const { url, execArgv } = workerUrl();
+      const init: WriterInit = { file, snapshotKey: o.snapshotKey, snapshot };
+      worker = new Worker(url, { workerData: init, execArgv });
+      worker.unref();
+      worker.on('message', (reply: WriterReply) => {
+        if ('ready' in reply) {
+          markReady();
+          return;
+        }
+        const entry = unacked.get(reply.id);
+        if (!entry) return;
+        unacked.delete(reply.id);
+        if (reply.ok) {
+          for (const p of entry.batch.patches) snapshot = applySnapshotPatch(snapshot, p);
+        } else {
+          failedBatches += 1;
+          log.error({ error: reply.error, decisions: entry.batch.rows.length }, 'could not record access decisions');
+        }
+        entry.done();
+      });
+      worker.on('error', (err) => fallBack(err));
+      worker.on('exit', (code) => {
+        if (worker) fallBack(new Error(`decision writer thread exited (${code})`));
+      });
+    } catch (err) {
+      fallBack(err as Error);
+    }
+  }
+
+  function fallBack(err: Error): void {
+    if (!worker) return;
+    worker = undefined;
+    log.error({ err: err.message, unacknowledged: unacked.size }, 'decision writer thread failed; writing on the main thread');
+    markReady();
+    const pending = [...unacked.values()].sort((a, b) => a.batch.id - b.batch.id);
+    unacked.clear();
+    for (const { batch, done } of pending) {
+      writeInline(batch);
+      done();
+    }
+  }
+
+  const send = (): void => {
+    const batch = queue;
+    queue = undefined;
+    if (!batch) return;
+    if (!worker) {
+      writeInline(batch);
+      return;
+    }
+    let done = () => {};
+    const committed = new Promise<void>((resolve) => (done = resolve));
+    unacked.set(batch.id, { batch, done, committed });
+    // A string crosses to the thread as one copy; structured-cloning the object graph costs more.
+    worker.postMessage(JSON.stringify(batch));
+  };
+  const enqueue = (): WriterBatch => {
+    if (!queue) {
+      queue = { id: nextId++, at: o.now(), rows: [], patches: [] };
+      setImmediate(send);
+    }
+    return queue;
+  };
+
+  if (!worker) markReady();
+
+  return {
+    ready: () => ready,
+    get mode() {
+      return worker ? 'worker' : 'inline';
+    },
+    get failedBatches() {
+      return failedBatches;
+    },
+    record(row) {
+      enqueue().rows.push(row);
+    },
+    patch(p) {
+      enqueue().patches.push(p);
+    },
+    async settled() {
+      send();
+      await Promise.all([...unacked.values()].map((e) => e.committed));
+    },
+    async close() {
+      await this.settled();
+      const w = worker;
+      worker = undefined;
+      if (w) {
+        const exited = new Promise((r) => w.once('exit', r));
+        w.postMessage('close');
+        await exited;
+      }
+    },
+  };
+}

@@ -1,0 +1,94 @@
+/**
+ * The decision writer commits device decisions and access-state changes off the event
+ * loop, in order, and loses nothing when its thread cannot run.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { ManualClock } from '../../src/clock.js';
+import { applySnapshotPatch, snapshotPatch, type AccessSnapshot } from '../../src/domain/access-snapshot.js';
+import { createDecisionWriter, type DecisionWriter } from '../../src/store/decision-writer.js';
+import { openStore, type Store } from '../../src/store/store.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
+
+const logger = pino({ level: 'silent' });
+const EMPTY: AccessSnapshot = { possible: {}, doors: {}, passages: {}, lockdown: false, seq: 0 };
+
+let store: Store | undefined;
+let writer: DecisionWriter | undefined;
+afterEach(async () => {
+  await writer?.close();
+  store?.close();
+  writer = undefined;
+  store = undefined;
+  removeTempDirs();
+});
+
+function setUp(opts: { thread?: boolean; file?: string } = {}) {
+  const clock = new ManualClock(Date.UTC(2026, 10, 24, 9));
+  store = openStore(tempDir(), clock);
+  writer = createDecisionWriter({ store, snapshotKey: 'access-state', snapshot: EMPTY, now: () => clock.now(), logger, ...opts });
+  return { store, writer };
+}
+
+/** Writes `n` decisions over several event-loop turns, each moving person p<i> into zone z<i>. */
+async function writeDecisions(w: DecisionWriter, n: number): Promise<AccessSnapshot> {
+  let state = EMPTY;
+  for (let i = 0; i < n; i++) {
+    const next: AccessSnapshot = { ...state, possible: { ...state.possible, [`p${i % 7}`]: [`z${i}`] }, seq: state.seq + 1 };
+    w.record({ at: 1000 + i, doorId: `d${i % 5}`, outcome: 'granted', code: 'OK', reason: `tap ${i}` });
+    w.patch(snapshotPatch(state, next)!);
+    state = next;
+    if (i % 10 === 9) await new Promise((r) => setImmediate(r));
+  }
+  await w.settled();
+  return state;
+}
+
+describe('decision writer', () => {
+  it('commits every decision in order and the final access state, on its own thread', async () => {
+    const { store: s, writer: w } = setUp();
+    expect(w.mode).toBe('worker');
+    const final = await writeDecisions(w, 250);
+    const rows = s.decisions.list({ limit: 1000 }).reverse();
+    expect(rows.map((r) => r.reason)).toEqual(Array.from({ length: 250 }, (_, i) => `tap ${i}`));
+    expect(JSON.parse(s.kv.get('access-state')!)).toEqual(final);
+    expect(w.failedBatches).toBe(0);
+  });
+
+  it('writes on the main thread when the thread cannot open the database, losing nothing', async () => {
+    const { store: s, writer: w } = setUp({ file: '/nonexistent/contactd/db.sqlite' });
+    const final = await writeDecisions(w, 40);
+    expect(w.mode).toBe('inline');
+    expect(s.decisions.list({ limit: 1000 })).toHaveLength(40);
+    expect(JSON.parse(s.kv.get('access-state')!)).toEqual(final);
+  });
+
+  it('counts and logs a batch that cannot be written, and goes on with the next', async () => {
+    const { store: s, writer: w } = setUp({ thread: false });
+    s.db.exec('ALTER TABLE access_decisions RENAME TO access_decisions_gone');
+    w.record({ at: 1, outcome: 'granted', code: 'OK', reason: 'lost' });
+    await w.settled();
+    expect(w.failedBatches).toBe(1);
+    s.db.exec('ALTER TABLE access_decisions_gone RENAME TO access_decisions');
+    w.record({ at: 2, outcome: 'granted', code: 'OK', reason: 'kept' });
+    await w.settled();
+    expect(s.decisions.list().map((r) => r.reason)).toEqual(['kept']);
+  });
+
+  it('applying each patch in turn rebuilds the final state', () => {
+    let state = EMPTY;
+    let rebuilt = EMPTY;
+    for (let i = 0; i < 60; i++) {
+      const possible = { ...state.possible };
+      if (i % 4 === 3) delete possible[`p${i % 5}`];
+      else possible[`p${i % 5}`] = [`z${i % 3}`, 'corridor'];
+      const doors = i % 2 ? { ...state.doors, [`d${i % 3}`]: { open: i % 3 === 0, unlockedUntil: i } } : state.doors;
+      const next = { ...state, possible, doors, lockdown: i % 11 === 0, seq: i } as AccessSnapshot;
+      const patch = snapshotPatch(state, next);
+      if (patch) rebuilt = applySnapshotPatch(rebuilt, patch);
+      state = next;
+    }
+    expect(rebuilt).toEqual(state);
+    expect(snapshotPatch(state, state)).toBeUndefined();
+  });
+});
