@@ -5,10 +5,12 @@
  * through the form (refused with the proposed safe time first) and the other desk sees
  * the move; a safeguarding lead opens a visit's footage and the <video> really plays the
  * segments one after another (real H.264 MP4 segments made by ffmpeg); reception gets
- * no footage action.
+ * no footage action. UPDATE_SCREENSHOTS=1 saves docs/screenshots/bookings-edit.png and
+ * footage.png for the README.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { hashPassword } from '../../src/auth/passwords.js';
@@ -22,6 +24,10 @@ import { buildDashboard, launchChromium, requireChromium, type LaunchedBrowser }
 const PASSWORD = 'front desk password 2';
 /** The parts of an HTMLVideoElement the test reads (the test runs in Node, without the DOM types). */
 type VideoLike = { currentTime: number; error: unknown };
+const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
+const shot = async (p: Page, name: string) => {
+  if (SHOTS) await p.screenshot({ path: path.join(SHOTS, `${name}.png`) });
+};
 const ready = requireChromium() && requireFfmpeg('the footage player browser test');
 
 let day: BookedDay;
@@ -144,7 +150,10 @@ describe.runIf(ready)('bookings live, booking edits and footage playback in head
     const refusal = form.locator('.refusal');
     await refusal.waitFor({ timeout: 5000 });
     expect(await refusal.locator('[data-code="ROOM_DOUBLE_BOOKED"]').count()).toBe(1);
+    expect(await refusal.locator('h3').first().textContent()).toBe('Not moved');
     const move = form.getByRole('button', { name: /^Move the visit to/ });
+    await form.scrollIntoViewIfNeeded();
+    await shot(desk, 'bookings-edit');
     await move.click();
     const proposed = await form.getByLabel('Start (centre time)').inputValue();
     expect(proposed).not.toBe('10:30');
@@ -192,6 +201,10 @@ describe.runIf(ready)('bookings live, booking edits and footage playback in head
     // After the second, playback jumps the reported gap and says so.
     await expect.poll(() => video.getAttribute('data-segment'), { timeout: 10_000 }).toBe(String(segments[2]!.id));
     expect(await player.locator('[role=status]').textContent()).toMatch(/Skipped a gap.*camera offline/);
+    // Inside a 1024x768 tablet, every control labelled.
+    expect(await lead.evaluate<number>("document.querySelector('#footage-player').scrollWidth - document.querySelector('#footage-player').clientWidth")).toBeLessThanOrEqual(0);
+    expect(await lead.evaluate<string[]>("[...document.querySelectorAll('#footage-player input, #footage-player select, #footage-player video')].filter((el) => !el.labels?.length && !el.getAttribute('aria-label')).map((el) => el.outerHTML)")).toEqual([]);
+    await shot(lead, 'footage');
     const views = day.daemon.services.store.audit.list({ action: 'footage.view', limit: 100 }).filter((r) => r.actor === 'user:sally');
     expect(views.map((r) => r.details['segmentId']).sort()).toEqual(segments.map((s) => s.id).sort());
     await lead.keyboard.press('Escape');

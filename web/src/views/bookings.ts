@@ -228,7 +228,7 @@ function refusalView(form: HTMLFormElement, e: unknown): HTMLElement[] {
     h(
       'div',
       { class: 'refusal', role: 'alert' },
-      h('h3', {}, 'Not booked'),
+      h('h3', {}, editing ? 'Not moved' : 'Not booked'),
       d.refusals?.length ? h('ul', {}, d.refusals.map((r) => h('li', { 'data-code': r.code }, r.reason))) : h('p', {}, e.message),
       d.conflicts?.length ? [h('h3', {}, 'Keep-apart conflicts with the rest of the day'), h('ul', { class: 'conflicts' }, d.conflicts.map((c) => h('li', {}, c.reason)))] : null,
     ),
