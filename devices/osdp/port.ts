@@ -3,7 +3,7 @@
  * a PortFactory. Production uses `serialport`; tests and the in-process demo use an
  * in-memory pair that carries the same bytes.
  */
-import { writeSync } from 'node:fs';
+import { readSync, writeSync } from 'node:fs';
 import type { SerialPort } from 'serialport';
 import { OsdpError, OsdpErrorCodes } from './errors.js';
 
@@ -63,6 +63,7 @@ export const serialPortFactory: PortFactory = async (request) => {
         reject(new OsdpError(OsdpErrorCodes.PORT_OPEN_FAILED, `cannot open ${request.path}: ${err.message}`));
         return;
       }
+      readDirectly(port);
       resolve(wrapSerialPort(port));
     });
   });
@@ -120,6 +121,41 @@ function writeDirect(port: SerialPort, data: Uint8Array): number {
   } catch {
     return 0;
   }
+}
+
+interface UnixBinding {
+  fd?: number | null;
+  isOpen?: boolean;
+  poller?: { once(event: 'readable', cb: (err: Error | null) => void): unknown };
+  read?: (buffer: Buffer, offset: number, length: number) => Promise<{ bytesRead: number; buffer: Buffer }>;
+}
+
+/**
+ * The same read loop as serialport's unix binding (read until EAGAIN, then wait for the fd
+ * to become readable), but with a synchronous read of the non-blocking fd instead of one
+ * through the libuv thread pool: a reply reaches the CP without a thread hop. Errors keep
+ * their meaning for the stream: a cancelled wait is a close, anything else a disconnect.
+ */
+function readDirectly(port: SerialPort): void {
+  const binding = port.port as UnixBinding | undefined;
+  if (!binding || typeof binding.fd !== 'number' || !binding.poller || typeof binding.read !== 'function') return;
+  const canceled = () => Object.assign(new Error('Port is not open'), { canceled: true });
+  binding.read = async (buffer, offset, length) => {
+    for (;;) {
+      const fd = binding.fd;
+      if (!binding.isOpen || typeof fd !== 'number') throw canceled();
+      try {
+        const bytesRead = readSync(fd, buffer, offset, length, null);
+        if (bytesRead > 0) return { bytesRead, buffer };
+      } catch (err) {
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
+      }
+      await new Promise<void>((resolve, reject) => {
+        binding.poller?.once('readable', (err) => (err ? reject(err) : resolve()));
+      });
+    }
+  };
 }
 
 export interface MemoryPort extends SerialPortLike {
