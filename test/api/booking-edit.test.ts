@@ -103,6 +103,11 @@ describe('editing a booking through the API', () => {
     expect(audit[0]).toMatchObject({ actor: 'user:reception-user', subject: `booking:${created.id}` });
     expect(audit[0]!.details).toMatchObject({ before: { roomId: 'room-2', start: created.start }, after: { roomId: 'room-3', start: moved.start } });
     expect(events).toEqual([{ bookingId: created.id, reason: 'edited' }]);
+    // Every open dashboard gets the moved booking on the live channel.
+    const live = api.services.live.since(0).messages.filter((m) => m.type === 'booking').map((m) => m.data as { reason: string; localDate: string; booking: { id: string; roomId: string } });
+    expect(live.map((d) => d.reason)).toEqual(['created', 'edited']);
+    expect(live[1]).toMatchObject({ localDate: '2026-11-28', booking: { id: created.id, roomId: 'room-3' } });
+    expect(JSON.stringify(live)).not.toContain('E-201'); // ids only: no names on the live channel
     // The visitor's card belongs to the booking and keeps working for the new windows.
     expect(api.store.credentials.forBooking(created.id).every((c) => c.revokedAt === undefined)).toBe(true);
     expect(footage.segmentsTagged('visit', created.id).map((s) => s.id)).toEqual([newSegment.id]);

@@ -2,13 +2,16 @@
  * Today: every booking of the day with each person's planned movements on a time
  * track and their live status (expected, waiting at the door, on site in zone X, late,
  * left), countdowns for held departures, and every refusal or hold of the day with its
- * plain-language reason. People appear by initials and their role in the visit.
+ * plain-language reason. People appear by initials and their role in the visit. The
+ * roles that may see recorded footage get a Footage button on each visit.
  */
 import { h, replaceChildrenKeepingFocus } from '../dom.js';
 import { countdown, doorName, hhmm, initialsOf, ROLE_LABELS, roomName, zoneName } from '../format.js';
 import type { View } from '../main.js';
 import { serverNow, state } from '../state.js';
 import type { BookingView, MovementView } from '../types.js';
+import { can } from '../roles.js';
+import { openFootage } from './footage.js';
 
 type StatusKind = 'expected' | 'waiting' | 'on-site' | 'late' | 'left';
 
@@ -98,7 +101,12 @@ function bookingCard(b: BookingView, done: Set<string>, now: number): HTMLElemen
   return h(
     'li',
     { class: `booking ${b.status}`, 'data-booking': b.id },
-    h('h3', {}, `${hhmm(b.start)}–${hhmm(b.end)} · ${roomName(b.roomId)} · ${b.serviceType}`, b.status === 'cancelled' ? ' · CANCELLED' : ''),
+    h(
+      'div',
+      { class: 'panel-head' },
+      h('h3', {}, `${hhmm(b.start)}–${hhmm(b.end)} · ${roomName(b.roomId)} · ${b.serviceType}`, b.status === 'cancelled' ? ' · CANCELLED' : ''),
+      can('GET /api/bookings/:id/footage') ? h('button', { type: 'button', class: 'secondary', 'data-key': `today-footage-${b.id}`, onclick: () => openFootage(b) }, 'Footage') : null,
+    ),
     axis(from, to),
     b.participants.map((p) => {
       const mine = all.filter((m) => m.personId === p.personId).sort((x, y) => x.windowStart - y.windowStart);
