@@ -85,6 +85,8 @@ export class PdLink {
   private inFlight?: InFlight;
   private readonly queue: Queued[] = [];
   private lastValidAt: number;
+  /** CRC-16 unless the PD showed it checks only the checksum (PDCAP function 8, or NAK 0x01 sent in checksum mode). */
+  private useCrc = true;
   private offlineAttempts = 0;
   retryAt = 0;
   identity?: PdIdentity;
@@ -177,7 +179,7 @@ export class PdLink {
 
   private build(command: Command, securityBlock?: SecurityBlock): Uint8Array {
     const { code, data } = encodeCommand(command);
-    const base = { address: this.address, reply: false, sequence: this.sequence, useCrc: true, code };
+    const base = { address: this.address, reply: false, sequence: this.sequence, useCrc: this.useCrc, code };
     if (this.session && !securityBlock) {
       const sealed = this.session.seal(data);
       return encodeFrame({ ...base, data: sealed.data, securityBlock: sealed.securityBlock }, { mark: this.mark, macFor: sealed.macFor });
@@ -248,6 +250,7 @@ export class PdLink {
 
   private dispatch(reply: Reply, frame: DecodedFrame, flight: InFlight, now: number): void {
     if (reply.type === 'nak') {
+      if (reply.reason === NakReason.CHECK && !frame.useCrc) this.fallBackToChecksum('it answered NAK 0x01 in checksum mode');
       this.onNak(reply.reason, flight, now);
       return;
     }
@@ -281,6 +284,10 @@ export class PdLink {
         this.phase = 'cap';
         return;
       case 'cap':
+        // Section 7.5, function code 8 (check character support): compliance 0 = checksum only.
+        if (reply.type === 'pdcap' && reply.capabilities.some((c) => c.code === 8 && c.compliance === 0)) {
+          this.fallBackToChecksum('its PDCAP reports no CRC-16 support');
+        }
         this.startSecureChannel(KEY_SCBK);
         return;
       case 'sc-chlng': {
@@ -312,6 +319,13 @@ export class PdLink {
         return;
       default:
     }
+  }
+
+  /** A PD without CRC-16 (older v1.x readers) is addressed with the 8-bit checksum (section 5.8). */
+  private fallBackToChecksum(why: string): void {
+    if (!this.useCrc) return;
+    this.useCrc = false;
+    this.log.info({ address: this.address, why }, 'osdp: PD checks only the checksum; using it instead of CRC-16');
   }
 
   /**
@@ -379,6 +393,7 @@ export class PdLink {
     }
     if (now - this.lastValidAt >= this.timing.offlineAfterMs) {
       this.resetLink('offline');
+      this.useCrc = true; // whatever comes back may be another PD: learn its check mode again
       // Back off (1 s, 2 s, 4 s, at most the 8 s offline period) so a dead PD costs little bus time.
       this.retryAt = now + Math.min(this.timing.offlineRetryMs * 2 ** this.offlineAttempts, this.timing.offlineAfterMs);
       this.offlineAttempts = Math.min(this.offlineAttempts + 1, 10);

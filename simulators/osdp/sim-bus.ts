@@ -56,7 +56,13 @@ export class SimulatedOsdpBus {
     const pd = this.pds.get(frame.address) ?? (frame.address === BROADCAST_ADDRESS ? lone : undefined);
     if (!pd) return;
     this.stats.commands++;
+    const before = pd.address;
     const reply = pd.handle(frame);
+    if (pd.address !== before) {
+      // osdp_COMSET moved the PD to another address.
+      this.pds.delete(before);
+      this.pds.set(pd.address, pd);
+    }
     if (!reply) return;
     const port = this.port;
     const send = () => {

@@ -28,6 +28,8 @@ export interface SimPdOptions {
   inputCount?: number;
   outputCount?: number;
   secure?: SimSecureOptions;
+  /** An older PD that checks only the 8-bit checksum: CRC-16 commands get NAK 0x01 (section 5.8). */
+  checksumOnly?: boolean;
 }
 
 export interface OutputChange {
@@ -39,7 +41,8 @@ export interface OutputChange {
 const NO_SB = undefined;
 
 export class SimulatedPd {
-  readonly address: number;
+  /** Changes after osdp_COMSET (section 6.13), once the osdp_COM reply has gone out. */
+  address: number;
   readonly identity: PdIdentity;
   readonly inputs: boolean[];
   readonly outputs: boolean[];
@@ -60,6 +63,7 @@ export class SimulatedPd {
   private last?: { code: number; reply: Uint8Array };
   /** Our address, or 0x7F while answering a broadcast (libosdp replies 0xFF to those). */
   private replyAddress: number;
+  private newAddress?: number;
   private readonly secure: SimPdSecure;
 
   constructor(private readonly options: SimPdOptions) {
@@ -136,12 +140,17 @@ export class SimulatedPd {
   handle(frame: DecodedFrame): Uint8Array | undefined {
     if (this.fault.kind === 'silent') return undefined;
     this.replyAddress = frame.address === BROADCAST_ADDRESS ? BROADCAST_ADDRESS : this.address;
+    if (this.options.checksumOnly && frame.useCrc) return this.nakBytes(frame, NakReason.CHECK, frame.sequence, false);
     if (this.fault.kind === 'busy' && this.fault.replies > 0) {
       this.fault.replies--;
       // Section 7.16: BUSY is sent in plain text with SQN 0.
       return this.encode({ type: 'busy' }, 0, frame.useCrc, NO_SB, false);
     }
     const reply = this.reply(frame);
+    if (this.newAddress !== undefined) {
+      this.address = this.newAddress;
+      this.newAddress = undefined;
+    }
     if (reply && this.fault.kind === 'corrupt' && this.fault.replies > 0) {
       this.fault.replies--;
       const bad = reply.slice();
@@ -212,7 +221,10 @@ export class SimulatedPd {
       case 'led': this.lastLed = command.leds.at(-1); return { reply: { type: 'ack' } };
       case 'buz': this.lastBuzzer = command; return { reply: { type: 'ack' } };
       case 'text': this.lastText = command.text; return { reply: { type: 'ack' } };
-      case 'comset': return { reply: { type: 'com', address: command.address, baudRate: command.baudRate } };
+      case 'comset':
+        // The pty has no baud rate to change; the new address takes effect after the reply.
+        this.newAddress = command.address;
+        return { reply: { type: 'com', address: command.address, baudRate: command.baudRate } };
       case 'chlng': return this.secure.onChallenge(command.rndA, sb);
       case 'scrypt': return this.secure.onServerCryptogram(command.cryptogram);
       case 'keyset':
@@ -230,7 +242,7 @@ export class SimulatedPd {
       { code: 3, compliance: 1, count: 0 },
       { code: 4, compliance: 1, count: 1 },
       { code: 5, compliance: 1, count: 1 },
-      { code: 8, compliance: 1, count: 0 },
+      { code: 8, compliance: this.options.checksumOnly ? 0 : 1, count: 0 },
       { code: 9, compliance: sc, count: sc },
     ];
   }
@@ -271,8 +283,8 @@ export class SimulatedPd {
     return this.nakBytes(frame, reason, seq);
   }
 
-  private nakBytes(frame: DecodedFrame, reason: number, seq: number): Uint8Array {
-    return this.encode({ type: 'nak', reason, detail: new Uint8Array(0) }, seq, frame.useCrc, NO_SB, false);
+  private nakBytes(frame: DecodedFrame, reason: number, seq: number, useCrc = frame.useCrc): Uint8Array {
+    return this.encode({ type: 'nak', reason, detail: new Uint8Array(0) }, seq, useCrc, NO_SB, false);
   }
 
   private encode(reply: Reply, sequence: number, useCrc: boolean, securityBlock: SecurityBlock | undefined, seal: boolean): Uint8Array {

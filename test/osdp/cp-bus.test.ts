@@ -70,6 +70,17 @@ describe('OSDP CP bus engine (in-memory port, simulated PDs)', () => {
     expect(h.bus.link(1)!.stats.sent + h.bus.link(2)!.stats.sent - sentBefore).toBeLessThanOrEqual(8);
   });
 
+  it('talks to a PD that checks only the 8-bit checksum (section 5.8): it comes online, reports cards and carries out an OUT', async () => {
+    h = await startHarness([{ address: 1 }], [{ address: 1, checksumOnly: true }]);
+    await h.until(() => ofType(h!.events, 'pd-online').length === 1);
+    h.sim.pd(1).presentCard('h10301', 5, 6);
+    h.bus.enqueue(1, { command: unlockPulse(0, 1) });
+    await h.run(100);
+    expect(ofType(h.events, 'card')).toHaveLength(1);
+    expect(h.sim.pd(1).outputs[0]).toBe(true);
+    expect(h.bus.link(1)!.stats.naks).toBe(1); // the first CRC command only
+  });
+
   it('drops a queued command whose deadline has passed, without sending it', async () => {
     h = await startHarness([{ address: 1 }]);
     await h.until(() => ofType(h!.events, 'pd-online').length === 1);

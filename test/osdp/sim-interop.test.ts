@@ -18,10 +18,16 @@ import { flush } from './harness.js';
 const hex = (s: string) => Uint8Array.from(Buffer.from(s.replace(/[\s-]+/g, ''), 'hex'));
 const show = (b: Uint8Array) => Buffer.from(b).toString('hex').toUpperCase();
 
+type SimPd = ConstructorParameters<typeof SimulatedOsdpBus>[2][number];
+
+async function simOnWire(addresses: number[], secure?: SimPd['secure']) {
+  return simOnWireWith(addresses.map((address) => ({ address, ...(secure ? { secure } : {}) })));
+}
+
 /** A simulated bus on one end of an in-memory pair; `send` writes raw bytes and returns the reply frames. */
-async function simOnWire(addresses: number[], secure?: ConstructorParameters<typeof SimulatedOsdpBus>[2][number]['secure']) {
+async function simOnWireWith(pds: SimPd[]) {
   const clock = new ManualClock(1_700_000_000_000);
-  const sim = new SimulatedOsdpBus('interop', clock, addresses.map((address) => ({ address, ...(secure ? { secure } : {}) })));
+  const sim = new SimulatedOsdpBus('interop', clock, pds);
   const [cp, pd] = createMemoryPortPair();
   sim.attach(pd);
   const replies: DecodedFrame[] = [];
@@ -70,6 +76,27 @@ describe('the simulated PD answers frames built by other control panels', () => 
     expect(decodeReply(com!.code, com!.data)).toEqual({ type: 'com', address: 0, baudRate: 9600 });
     const shared = await simOnWire([5, 6]);
     expect(await shared.send(hex('53 7F 0D 00 04 6E 00 80 25 00 00 6E 38'))).toHaveLength(0);
+  });
+
+  it('takes the address set by osdp_COMSET after its osdp_COM reply (section 6.13)', async () => {
+    const { sim, send } = await simOnWire([5]);
+    await send(frame(5, 0, { type: 'poll' }));
+    const [com] = await send(frame(5, 1, { type: 'comset', address: 9, baudRate: 9600 }));
+    expect(com).toMatchObject({ address: 5, reply: true });
+    expect(decodeReply(com!.code, com!.data)).toEqual({ type: 'com', address: 9, baudRate: 9600 });
+    expect(await send(frame(5, 2, { type: 'poll' }))).toHaveLength(0);
+    const [ack] = await send(frame(9, 0, { type: 'poll' }));
+    expect(ack).toMatchObject({ address: 9, reply: true, code: 0x40 });
+    expect(sim.pd(9).address).toBe(9);
+  });
+
+  it('answers CRC-16 commands with a checksum-mode NAK 0x01 when it checks only the checksum, and checksum commands normally', async () => {
+    const old = await simOnWireWith([{ address: 2, checksumOnly: true }]);
+    const [nak] = await old.send(frame(2, 0, { type: 'poll' }));
+    expect(nak).toMatchObject({ useCrc: false });
+    expect(decodeReply(nak!.code, nak!.data)).toMatchObject({ type: 'nak', reason: 0x01 });
+    const [ack] = await old.send(frame(2, 0, { type: 'poll' }, false));
+    expect(ack).toMatchObject({ useCrc: false, code: 0x40 });
   });
 
   it('resends its last reply for a repeated SQN with the same command, even if the frame was rebuilt (section 5.7, as libosdp\'s PD)', async () => {
