@@ -11,6 +11,7 @@ import { possibleOf } from '../../src/domain/occupancy.js';
 import type { Rng } from '../../src/domain/sim/rng.js';
 import { keepApartPairsOf } from '../../src/domain/stagger.js';
 import type { Services } from '../../src/services/index.js';
+import type { PresenceLog } from './footage-check.js';
 import { bagTrip, wrongEntranceDoor, type Agent, type Step } from './people.js';
 import type { Receptionist } from './reception.js';
 import { bump, type Tally } from './report.js';
@@ -28,6 +29,7 @@ export class DayWorld {
   private readonly leftAt = new Map<string, number>();
   private readonly pairs: KeepApartPair[];
   private readonly s: Services;
+  private readonly visitOf = new Map<string, string>();
 
   constructor(
     private readonly rig: CentreRig,
@@ -35,8 +37,11 @@ export class DayWorld {
     private readonly reception: Receptionist,
     private readonly tally: Tally,
     private readonly rng: Rng,
+    /** Ground truth of where each visit's people were, for the footage check. */
+    private readonly presence?: PresenceLog,
   ) {
     this.s = rig.daemon.services;
+    for (const a of agents) this.visitOf.set(a.personId, a.bookingId);
     const bookings = [...new Set(agents.map((a) => a.bookingId))].map((id) => this.s.store.bookings.get(id)!);
     const cases = [...new Set(bookings.map((b) => b.caseId))].map((id) => this.s.store.cases.get(id)!);
     this.pairs = [...keepApartPairsOf(bookings, cases), ...this.s.store.cases.allKeepApart()];
@@ -241,6 +246,7 @@ export class DayWorld {
   private move(personId: string, to: string, now: number): void {
     const { site } = this.s;
     this.truth.set(personId, to);
+    this.presence?.moved(personId, this.visitOf.get(personId)!, to, now);
     this.tally.passages++;
     if (to === site.outsideZone) this.leftAt.set(personId, now);
     const believed = possibleOf(this.s.access.state().possible, personId, site);
@@ -260,6 +266,7 @@ export class DayWorld {
   /** End of day: whoever is still inside is seen out by staff, and confirmed outside. */
   closeDay(now: number): void {
     const { site } = this.s;
+    this.presence?.closeAll(now);
     for (const a of this.agents) {
       if (this.truth.get(a.personId) !== site.outsideZone || a.idx < a.steps.length) this.tally.stuckPeople++;
       this.truth.set(a.personId, site.outsideZone);

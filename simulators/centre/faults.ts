@@ -1,7 +1,7 @@
 /**
  * What real hardware (and a frightened visitor) does during a day: a panic button is
  * pressed, an OSDP reader goes silent, a door controller loses power, the MQTT broker
- * restarts. Each is scheduled at a seeded moment of the day and carried out on the real
+ * restarts, a camera drops (no segments, a gap in the footage index). Each is scheduled at a seeded moment of the day and carried out on the real
  * simulators; the daemon must notice (alerts) and keep every door fail-secure.
  * OSDP liveness runs on real time (8 s without a reply), so a silent reader stays
  * silent for at least that long in real time, while the simulated day goes on.
@@ -11,10 +11,10 @@ import type { OwnDialectController } from '../mqtt-door/own-controller.js';
 import { bump, type Tally } from './report.js';
 import type { CentreRig } from './rig.js';
 
-export type FaultKind = 'panic' | 'reader-offline' | 'controller-power-cut' | 'broker-restart';
+export type FaultKind = 'panic' | 'reader-offline' | 'controller-power-cut' | 'broker-restart' | 'camera-offline';
 export type FaultMode = 'random' | 'all' | 'none';
 
-const CHANCE: Record<FaultKind, number> = { 'panic': 0.5, 'reader-offline': 0.3, 'controller-power-cut': 0.3, 'broker-restart': 0.25 };
+const CHANCE: Record<FaultKind, number> = { 'panic': 0.5, 'reader-offline': 0.3, 'controller-power-cut': 0.3, 'broker-restart': 0.25, 'camera-offline': 0.3 };
 /** Real time a silenced reader stays silent: past the CP's 8 s offline limit. */
 const READER_SILENT_REAL_MS = 9_500;
 
@@ -88,6 +88,19 @@ export class FaultSchedule {
             if (t < back) return false;
             await sim.start();
             rig.downControllers.delete(sim.deviceId);
+            return true;
+          },
+        });
+        return;
+      }
+      case 'camera-offline': {
+        const cameraId = rng.pick(rig.recording.cameraIds);
+        rig.recording.takeOffline(cameraId);
+        const back = now + rng.int(2, 8) * 60_000;
+        this.active.push({
+          end: async (t) => {
+            if (t < back) return false;
+            rig.recording.bringOnline(cameraId);
             return true;
           },
         });

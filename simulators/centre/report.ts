@@ -75,8 +75,9 @@ export interface SimulationReport {
   receptionReleases: number;
   receptionReleasesHeld: number;
   whereaboutsConfirmed: number;
-  visitsFullyTagged: number | null;
-  footageNote?: string;
+  /** Visits whose every segment showing their people (by ground truth) is tagged to them. */
+  visitsFullyTagged: number;
+  footage: Omit<FootageSummary, 'visitsFullyTagged'>;
   alertsRaised: number;
   alertsAcknowledged: number;
   alertsByKind: Record<string, number>;
@@ -94,13 +95,30 @@ export interface SimulationReport {
   wallSeconds: number;
 }
 
+export interface FootageSummary {
+  visitsFullyTagged: number;
+  /** Segments the simulated cameras closed into the daemon's footage index. */
+  segmentsRecorded: number;
+  gapsRecorded: number;
+  cameraOfflineMinutes: number;
+  /** Segments that, by ground truth, show a visit's people (per visit, summed). */
+  visitSegmentsExpected: number;
+  visitSegmentsTagged: number;
+  /** Segments tagged to a visit that ground truth does not require (the tagger's margins and caution). */
+  visitSegmentsTaggedBeyondTruth: number;
+  /** Camera-minutes a visit should have been on camera but nothing was recorded (camera offline). */
+  visitCameraMinutesUnrecorded: number;
+  /** One line per visit not fully tagged: what is missing. */
+  visitsNotFullyTagged: string[];
+}
+
 export function percentile(sorted: readonly number[], p: number): number | null {
   if (sorted.length === 0) return null;
   const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
   return Math.round(sorted[i]! * 10) / 10;
 }
 
-export function buildReport(t: Tally, extra: { days: number; seed: number; auditChainOk: boolean; simulatedHours: number; wallSeconds: number; visitsFullyTagged: number | null; footageNote?: string }): SimulationReport {
+export function buildReport(t: Tally, extra: { days: number; seed: number; auditChainOk: boolean; simulatedHours: number; wallSeconds: number; footage: FootageSummary }): SimulationReport {
   const sorted = [...t.latencies].sort((a, b) => a - b);
   return {
     days: extra.days,
@@ -125,8 +143,8 @@ export function buildReport(t: Tally, extra: { days: number; seed: number; audit
     receptionReleases: t.receptionReleases,
     receptionReleasesHeld: t.receptionReleasesHeld,
     whereaboutsConfirmed: t.whereaboutsConfirmed,
-    visitsFullyTagged: extra.visitsFullyTagged,
-    ...(extra.footageNote ? { footageNote: extra.footageNote } : {}),
+    visitsFullyTagged: extra.footage.visitsFullyTagged,
+    footage: (({ visitsFullyTagged: _, ...rest }) => rest)(extra.footage),
     alertsRaised: t.alertsRaised,
     alertsAcknowledged: t.alertsAcknowledged,
     alertsByKind: t.alertsByKind,
@@ -163,7 +181,8 @@ export function formatReport(r: SimulationReport): string {
     ['beliefs unsound', `${r.beliefMismatches} (someone where the daemon thought they could not be)`],
     ['what people did', list(r.behaviours)],
     ['reception', `${r.receptionReleases} releases (${r.receptionReleasesHeld} held for keep-apart), ${r.whereaboutsConfirmed} whereabouts confirmed`],
-    ['footage', r.visitsFullyTagged === null ? `n/a: ${r.footageNote ?? 'not available'}` : `${r.visitsFullyTagged} of ${r.visits} visits fully tagged`],
+    ['footage tagging', `${r.visitsFullyTagged} of ${r.visits} visits fully tagged (${r.footage.visitSegmentsTagged} of ${r.footage.visitSegmentsExpected} segments showing a visit's people; ${r.footage.visitSegmentsTaggedBeyondTruth} more tagged than the truth needs)`],
+    ['recording', `${r.footage.segmentsRecorded} segments, ${r.footage.gapsRecorded} gaps (cameras offline ${r.footage.cameraOfflineMinutes} min; ${r.footage.visitCameraMinutesUnrecorded} camera-min of visits unrecorded)`],
     ['alerts', `${r.alertsRaised} raised, ${r.alertsAcknowledged} acknowledged (${list(r.alertsByKind)})`],
     ['unlock latency', `p50 ${ms(r.unlockP50Ms)}, p95 ${ms(r.unlockP95Ms)}, p99 ${ms(r.unlockP99Ms)}, max ${ms(r.unlockMaxMs)} over ${r.unlocks} unlocks (+${r.localGrants} esp-rfid local grants)`],
     ['hardware faults', list(r.faults)],
@@ -173,5 +192,6 @@ export function formatReport(r: SimulationReport): string {
   const width = Math.max(...rows.map(([k]) => k.length));
   const lines = rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`);
   if (r.incidents.length) lines.push('', 'incidents:', ...r.incidents.map((i) => `  ${i}`));
+  if (r.footage.visitsNotFullyTagged.length) lines.push('', 'visits not fully tagged:', ...r.footage.visitsNotFullyTagged.map((i) => `  ${i}`));
   return lines.join('\n') + '\n';
 }

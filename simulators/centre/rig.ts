@@ -2,7 +2,8 @@
  * The centre rig: a real daemon on a ManualClock with a temp data dir, an MQTT broker the
  * rig owns (so it can restart it), the site's simulated MQTT controllers, and the OSDP
  * readers as in-process simulated PDs on the same clock (their relay timers follow
- * simulated time). Every door is wrapped as a DoorHw: present a card at a reader, read the
+ * simulated time), and the cameras' recording on the same clock (recording.ts), feeding
+ * the daemon's footage index and tagger. Every door is wrapped as a DoorHw: present a card at a reader, read the
  * lock relay, open and close the leaf (door contact), listen for unlocks.
  */
 import { randomBytes } from 'node:crypto';
@@ -20,6 +21,7 @@ import { startEmbeddedBroker, type EmbeddedBroker } from '../../devices/mqtt-bro
 import { startSiteSimulators, type SiteSimulators } from '../mqtt-door/site.js';
 import { EspRfidController } from '../mqtt-door/esp-rfid-controller.js';
 import type { OwnDialectController } from '../mqtt-door/own-controller.js';
+import { SimulatedRecording } from './recording.js';
 import { startSimulatedOsdpBus, stopSimulatedOsdpBus } from '../osdp/in-process.js';
 import type { SimulatedOsdpBus } from '../osdp/sim-bus.js';
 
@@ -63,6 +65,8 @@ export interface CentreRig {
   /** Controllers currently without power (device ids / esp topics). */
   downControllers: Set<string>;
   brokerUrl: string;
+  /** Every camera's segments on the simulated clock, into the daemon's recorder sink. */
+  recording: SimulatedRecording;
   restartBroker(downMs: number): Promise<void>;
   stop(): Promise<void>;
 }
@@ -84,6 +88,8 @@ export interface RawConfig {
 }
 
 let rigSeq = 0;
+/** The recorder's production segment length (devices/recorder/recorder-service.ts). */
+const SEGMENT_SECONDS = 60;
 
 export async function startRig(o: RigOptions): Promise<CentreRig> {
   const clock = new ManualClock(o.start);
@@ -97,6 +103,11 @@ export async function startRig(o: RigOptions): Promise<CentreRig> {
   raw.settings.http.port = o.httpPort ?? 0;
   raw.settings.mqtt = { ...(raw.settings.mqtt ?? {}), url: broker.url };
   raw.settings.simulators = { enabled: false };
+  // No real camera answers here (never someone else's simulated camera on the demo ports):
+  // the simulator records on the simulated clock instead (recording.ts).
+  if (Array.isArray(raw.site.cameras)) {
+    raw.site.cameras = (raw.site.cameras as { onvif?: Record<string, unknown> }[]).map((c) => ({ ...c, onvif: { ...c.onvif, url: 'http://127.0.0.1:9/onvif/device_service' } }));
+  }
   raw.settings.serial.buses = raw.settings.serial.buses.map((b) => ({ ...b, path: `sim:${busKey}-${b.id}` }));
   const config = parseConfig(raw);
   const busIds = config.settings.serial.buses.map((b) => b.id);
@@ -113,12 +124,20 @@ export async function startRig(o: RigOptions): Promise<CentreRig> {
   }
   const daemon = await startDaemon({ config, configFile: 'simulate', clock, logger: o.logger });
   const sims = await startSiteSimulators({ config, url: broker.url, clock });
+  const recording = new SimulatedRecording({
+    cameraIds: config.site.cameras.map((c) => c.id),
+    footageDir: path.join(dataDir, 'footage'),
+    segmentSeconds: SEGMENT_SECONDS,
+    clock,
+    sink: daemon.cctv.footage.tagger.sink(),
+  });
+  recording.start();
   const silentPds = new Set<number>();
   const downControllers = new Set<string>();
   const doors = new Map(config.site.doors.map((d) => [d.id, doorHw(d, sims, osdp, silentPds, downControllers)]));
   await waitUntil('OSDP readers online', () => addresses.every((a) => daemon.hardware.osdpDriver()?.bus(busIds[0]!)?.link(a)?.online), 15_000);
   return {
-    clock, config, daemon, sims, osdp, doors, silentPds, downControllers, brokerUrl: broker.url,
+    clock, config, daemon, sims, osdp, doors, silentPds, downControllers, brokerUrl: broker.url, recording,
     async restartBroker(downMs: number) {
       await broker.close();
       await sleep(downMs);
@@ -136,6 +155,7 @@ export async function startRig(o: RigOptions): Promise<CentreRig> {
       await sleep(300);
     },
     async stop() {
+      recording.stop();
       await sims.stop().catch(() => undefined);
       await daemon.stop().catch(() => undefined);
       await broker.close().catch(() => undefined);

@@ -2,7 +2,10 @@
  * `contactd simulate`: whole days at the demo centre against the real daemon, through
  * the real drivers and device simulators, on a simulated clock. Books each day through
  * the real booking service, runs the people through the doors (simulators/centre/day.ts),
- * mixes in hardware faults, and reports what happened (report.ts).
+ * mixes in hardware faults, and reports what happened (report.ts). Cameras record on the
+ * simulated clock into the daemon's footage index and tagger (recording.ts); at the end
+ * every visit's footage tags are checked against where its people really were
+ * (footage-check.ts).
  *
  * Time: the daemon runs on a ManualClock advanced in steps (5 s while someone is due,
  * 30 s otherwise, with a short real-time yield so MQTT and OSDP traffic flows). While a
@@ -16,10 +19,11 @@ import { localTimeToEpoch } from '../../src/domain/local-time.js';
 import { makeRng, type Rng } from '../../src/domain/sim/rng.js';
 import { DayWorld } from './day.js';
 import { FaultSchedule, type FaultMode } from './faults.js';
+import { checkVisitFootage, describeMiss, PresenceLog, type VisitTruth } from './footage-check.js';
 import { agentsFor } from './people.js';
 import { bookDay, cardMaker, createPopulation, type Population } from './population.js';
 import { Receptionist } from './reception.js';
-import { buildReport, newTally, type SimulationReport, type Tally } from './report.js';
+import { buildReport, newTally, type FootageSummary, type SimulationReport, type Tally } from './report.js';
 import { sleep, startRig, type Card, type CentreRig, type RawConfig } from './rig.js';
 
 export interface SimulateOptions {
@@ -64,9 +68,10 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
     const reception = new Receptionist(s, pop.receptionistId, tally, rng);
     const nextCard = cardMaker();
     const pacer = pace(rig, o.speed);
+    const truth: FootageTruth = { presence: new PresenceLog(), visits: [] };
     for (let d = 0; d < o.days; d++) {
       const date = addDays(startDate, d);
-      await runDay(rig, pop, reception, rng, tally, date, nextCard, o.faults ?? 'random', pacer);
+      await runDay(rig, pop, reception, rng, tally, date, nextCard, o.faults ?? 'random', pacer, truth);
       o.onProgress?.(`day ${d + 1}/${o.days} ${date}: ${tally.visits} visits, ${tally.grants} grants, keep-apart incidents ${tally.keepApartIncidents}, ${Math.round((performance.now() - wallStart) / 1000)} s`);
     }
     const audit = s.store.audit.verify();
@@ -76,8 +81,7 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
       auditChainOk: audit.ok,
       simulatedHours: (rig.clock.now() - simStart) / (60 * MIN),
       wallSeconds: (performance.now() - wallStart) / 1000,
-      visitsFullyTagged: null,
-      footageNote: 'camera recording and footage tagging are not wired into the daemon yet (devices/recorder, src/footage)',
+      footage: footageSummary(rig, truth),
     });
   } finally {
     offDecisions();
@@ -85,7 +89,31 @@ export async function simulate(o: SimulateOptions): Promise<SimulationReport> {
   }
 }
 
-async function runDay(rig: CentreRig, pop: Population, reception: Receptionist, rng: Rng, tally: Tally, date: string, nextCard: () => Card, faultMode: FaultMode, pacer: Pacer): Promise<void> {
+interface FootageTruth {
+  presence: PresenceLog;
+  visits: Omit<VisitTruth, 'presence'>[];
+}
+
+/** Checks every visit's tags in the daemon's footage index against the ground truth. */
+function footageSummary(rig: CentreRig, truth: FootageTruth): FootageSummary {
+  const { footage } = rig.daemon.cctv.footage;
+  const cameras = rig.config.site.cameras;
+  const results = truth.visits.map((v) => checkVisitFootage({ ...v, presence: truth.presence.presence(v.bookingId) }, cameras, footage));
+  const missed = results.filter((r) => r.misses.length > 0);
+  return {
+    visitsFullyTagged: results.length - missed.length,
+    segmentsRecorded: rig.recording.stats.segments,
+    gapsRecorded: rig.recording.stats.gaps,
+    cameraOfflineMinutes: Math.round(rig.recording.stats.offlineMs / MIN),
+    visitSegmentsExpected: results.reduce((n, r) => n + r.expectedSegments, 0),
+    visitSegmentsTagged: results.reduce((n, r) => n + r.taggedSegments, 0),
+    visitSegmentsTaggedBeyondTruth: results.reduce((n, r) => n + r.taggedBeyondTruth, 0),
+    visitCameraMinutesUnrecorded: Math.round(results.reduce((n, r) => n + r.unrecordedMs, 0) / MIN),
+    visitsNotFullyTagged: missed.map(describeMiss),
+  };
+}
+
+async function runDay(rig: CentreRig, pop: Population, reception: Receptionist, rng: Rng, tally: Tally, date: string, nextCard: () => Card, faultMode: FaultMode, pacer: Pacer, truth: FootageTruth): Promise<void> {
   const s = rig.daemon.services;
   const tz = s.site.timezone;
   await advanceTo(rig, localTimeToEpoch(date, '07:00', tz), pacer, true);
@@ -103,7 +131,11 @@ async function runDay(rig: CentreRig, pop: Population, reception: Receptionist, 
   const windows = booked.bookings.flatMap((b) => b.movements);
   const first = Math.min(...windows.map((m) => m.windowStart)) - 40 * MIN;
   const last = Math.max(...windows.map((m) => m.windowEnd)) + DAY_TAIL_MS;
-  const world = new DayWorld(rig, agents, reception, tally, rng);
+  const roomZone = new Map(s.config.site.rooms.map((r) => [r.id, r.zone]));
+  for (const b of booked.bookings) {
+    truth.visits.push({ bookingId: b.id, label: `${date} ${b.serviceType} visit in ${b.roomId} (booking ${b.id.slice(0, 8)})`, roomZone: roomZone.get(b.roomId), start: b.start, end: b.end });
+  }
+  const world = new DayWorld(rig, agents, reception, tally, rng, truth.presence);
   reception.watch({ zoneOf: world.zoneOf, people: () => world.truth.keys() });
   const faults = new FaultSchedule(rig, rng, tally, faultMode, first + 40 * MIN, last - DAY_TAIL_MS);
   // Let the esp-rfid pushes of the new bookings settle before the first arrival.

@@ -97,7 +97,7 @@ export function createFootageTagger(d: FootageTaggerDeps) {
       if (retagDue.size > 0) scheduleRetag(500);
     }, delayMs);
   };
-  const sighted = (decision: { personId: string; doorId: string; at: number; outcome: string }) => {
+  const sighted = (decision: { personId: string; doorId: string; at: number }) => {
     const sighting = sightingOf(decision, doors);
     if (!sighting) return;
     for (const b of d.store.bookings.listOverlapping(decision.at - LOOKAROUND_MS, decision.at + LOOKAROUND_MS)) {
