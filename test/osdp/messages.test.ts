@@ -14,6 +14,7 @@ const commands: Command[] = [
   { type: 'lstat' },
   { type: 'istat' },
   { type: 'ostat' },
+  { type: 'rstat' },
   { type: 'out', outputs: [{ output: 0, control: 1, timer: 0 }, { output: 0, control: 5, timer: 50 }] },
   {
     type: 'led',
@@ -36,6 +37,7 @@ const replies: Reply[] = [
   { type: 'nak', reason: 4, detail: new Uint8Array(0) },
   { type: 'nak', reason: 6, detail: Uint8Array.of(0x11) },
   { type: 'busy' },
+  { type: 'rstatr', readers: [0, 1, 2] },
   { type: 'pdid', vendorCode: 0x0a0b0c, model: 3, version: 1, serialNumber: 0xdeadbeef, firmware: { major: 2, minor: 1, build: 9 } },
   { type: 'pdcap', capabilities: [{ code: 1, compliance: 1, count: 2 }, { code: 9, compliance: 1, count: 1 }] },
   { type: 'lstatr', tamper: true, powerFailure: false },
