@@ -39,6 +39,17 @@ export interface OutputChange {
 }
 
 const NO_SB = undefined;
+/**
+ * A PD polled flat out accepts thousands of commands a second: an unbounded log would
+ * grow the heap without end (and every young-generation GC would copy it, stalling the
+ * event loop the CP shares with the simulator in tests and benchmarks).
+ */
+const HISTORY = 1000;
+
+function remember<T>(log: T[], entry: T): void {
+  log.push(entry);
+  if (log.length > 2 * HISTORY) log.splice(0, log.length - HISTORY);
+}
 
 export class SimulatedPd {
   /** Changes after osdp_COMSET (section 6.13), once the osdp_COM reply has gone out. */
@@ -54,8 +65,9 @@ export class SimulatedPd {
   lastBuzzer?: Extract<Command, { type: 'buz' }>;
   lastText?: string;
   fault: SimFault = { kind: 'none' };
-  /** Every command accepted, newest last (for expect helpers). */
+  /** The last commands accepted (at most HISTORY), newest last (for expect helpers). */
   readonly received: Command[] = [];
+  /** The last output changes (at most HISTORY), newest last. */
   readonly outputChanges: OutputChange[] = [];
   private readonly reports: Reply[] = [];
   private readonly outputListeners = new Set<(c: OutputChange) => void>();
@@ -202,7 +214,7 @@ export class SimulatedPd {
       const unknown = isOsdpError(e) && e.code === 'OSDP_MESSAGE_UNKNOWN_CODE';
       return { nak: unknown ? NakReason.UNKNOWN_COMMAND : NakReason.COMMAND_LENGTH };
     }
-    this.received.push(command);
+    remember(this.received, command);
     return this.execute(command, frame.securityBlock);
   }
 
@@ -275,7 +287,7 @@ export class SimulatedPd {
   private setOutput(output: number, active: boolean): void {
     this.outputs[output] = active;
     const change = { output, active, at: this.options.clock.now() };
-    this.outputChanges.push(change);
+    remember(this.outputChanges, change);
     for (const l of [...this.outputListeners]) l(change);
   }
 
