@@ -9,6 +9,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import { PdLink, type LinkTiming, type PdConfig, type PdEvent, type QueuedCommand } from './cp-pd.js';
+import { ranksBefore, type QueueRank } from './cp-queue.js';
 import { FrameParser } from './frame-parser.js';
 import type { DecodedFrame } from './frame.js';
 import type { PortFactory, SerialPortLike } from './port.js';
@@ -231,15 +232,12 @@ export class OsdpBus {
 
   private mostUrgent(now: number): PdLink | undefined {
     let best: PdLink | undefined;
-    let bestRank: { actuation: boolean; order: number } | undefined;
+    let bestRank: QueueRank | undefined;
     for (const link of this.links) {
       const rank = link.queuedRank;
-      if (!rank || !link.wants(now)) continue;
-      const better = !bestRank || (rank.actuation && !bestRank.actuation) || (rank.actuation === bestRank.actuation && rank.order < bestRank.order);
-      if (better) {
-        best = link;
-        bestRank = rank;
-      }
+      if (!rank || !link.wants(now) || !ranksBefore(rank, bestRank)) continue;
+      best = link;
+      bestRank = rank;
     }
     return best;
   }

@@ -10,6 +10,7 @@
  * is offline.
  */
 import type { Logger } from 'pino';
+import { CommandQueue, type QueuedCommand, type QueueRank } from './cp-queue.js';
 import { CpHandshake, KEY_SCBK, KEY_SCBK_D, type SecureConfig } from './cp-secure.js';
 import { isOsdpError } from './errors.js';
 import { encodeFrame, hasMac, type DecodedFrame, type SecurityBlock } from './frame.js';
@@ -37,23 +38,7 @@ export type PdEvent =
   | { type: 'local-status'; address: number; tamper: boolean; powerFailure: boolean }
   | { type: 'outputs'; address: number; outputs: boolean[] };
 
-export interface QueuedCommand {
-  command: Command;
-  /** Bus-clock ms after which the command must not be sent (dropped and reported instead). */
-  notAfter?: number;
-  /** A caller-side deadline check (e.g. on the domain clock), evaluated when the turn comes. */
-  isExpired?: () => boolean;
-  onDone?: (ok: boolean, detail: string) => void;
-}
-
-/** A queued command with its bus-wide arrival number (the bus serves the oldest first). */
-interface Queued {
-  item: QueuedCommand;
-  order: number;
-}
-
-/** Door actuation (osdp_OUT) goes ahead of reader feedback (LED, BUZ, TEXT), here and across PDs. */
-const isActuation = (item: QueuedCommand): boolean => item.command.type === 'out';
+export type { QueuedCommand } from './cp-queue.js';
 
 type Phase = 'id' | 'cap' | 'sc-chlng' | 'sc-scrypt' | 'sc-keyset' | 'lstat' | 'istat' | 'ready' | 'refused';
 
@@ -83,7 +68,7 @@ export class PdLink {
   private handshake?: CpHandshake;
   private handshakeStep?: { command: Command; securityBlock: SecurityBlock };
   private inFlight?: InFlight;
-  private readonly queue: Queued[] = [];
+  private readonly queue = new CommandQueue();
   private lastValidAt: number;
   /** CRC-16 unless the PD showed it checks only the checksum (PDCAP function 8, or NAK 0x01 sent in checksum mode). */
   private useCrc = true;
@@ -116,21 +101,14 @@ export class PdLink {
     return this.phase === 'ready' && this.queue.length > 0;
   }
 
-  /** `order` is the bus-wide arrival number; an OUT overtakes this PD's queued feedback. */
+  /** `order` is the bus-wide arrival number (cp-queue.ts: an OUT overtakes queued feedback). */
   enqueue(item: QueuedCommand, order: number): void {
-    const entry = { item, order };
-    const firstFeedback = isActuation(item) ? this.queue.findIndex((q) => !isActuation(q.item)) : -1;
-    if (firstFeedback >= 0) this.queue.splice(firstFeedback, 0, entry);
-    else this.queue.push(entry);
+    this.queue.push(item, order);
   }
 
-  /**
-   * How urgent this PD's next queued command is, for the bus to pick across PDs: an OUT
-   * before any feedback, then the oldest first. Undefined when nothing is queued or ready.
-   */
-  get queuedRank(): { actuation: boolean; order: number } | undefined {
-    const head = this.hasQueued ? this.queue[0] : undefined;
-    return head ? { actuation: isActuation(head.item), order: head.order } : undefined;
+  /** How urgent this PD's next queued command is; undefined when nothing is queued or it is not ready. */
+  get queuedRank(): QueueRank | undefined {
+    return this.hasQueued ? this.queue.headRank() : undefined;
   }
 
   /** Ready to transmit now? */
@@ -166,7 +144,7 @@ export class PdLink {
       case 'sc-keyset': return { command: { type: 'keyset', keyType: 1, key: this.handshake?.scbk ?? new Uint8Array(16) } };
       default: break;
     }
-    for (let item = this.queue.shift()?.item; item; item = this.queue.shift()?.item) {
+    for (let item = this.queue.shift(); item; item = this.queue.shift()) {
       if ((item.notAfter !== undefined && now > item.notAfter) || item.isExpired?.() === true) {
         this.log.warn({ address: this.address, command: item.command.type }, 'osdp: command expired before it could be sent; dropped');
         item.onDone?.(false, 'expired');
@@ -410,8 +388,7 @@ export class PdLink {
   /** Start over with SQN 0 (section 5.7), which also ends any secure channel. */
   resetLink(reason: string): void {
     if (this.phase !== 'id') this.log.debug({ address: this.address, reason }, 'osdp: link reset');
-    // Back to the head of the queue: it was the next thing to say to this PD.
-    if (this.inFlight?.item) this.queue.unshift({ item: this.inFlight.item, order: -1 });
+    if (this.inFlight?.item) this.queue.putBack(this.inFlight.item);
     this.inFlight = undefined;
     this.sequence = 0;
     this.session = undefined;
