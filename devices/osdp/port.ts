@@ -131,17 +131,25 @@ interface UnixBinding {
 }
 
 /**
- * The same read loop as serialport's unix binding (read until EAGAIN, then wait for the fd
- * to become readable), but with a synchronous read of the non-blocking fd instead of one
- * through the libuv thread pool: a reply reaches the CP without a thread hop. Errors keep
- * their meaning for the stream: a cancelled wait is a close, anything else a disconnect.
+ * serialport's unix read loop, minus the libuv thread pool: wait until the poller reports
+ * the fd readable, then read it synchronously (it is non-blocking), so a reply reaches the
+ * CP without a thread hop. Waiting first (the poll is level-triggered, so bytes already
+ * there wake it at once) also spares the EAGAIN error that trying first would throw after
+ * every chunk. Errors keep their meaning for the stream: a cancelled wait is a close,
+ * anything else a disconnect.
  */
 function readDirectly(port: SerialPort): void {
   const binding = port.port as UnixBinding | undefined;
   if (!binding || typeof binding.fd !== 'number' || !binding.poller || typeof binding.read !== 'function') return;
   const canceled = () => Object.assign(new Error('Port is not open'), { canceled: true });
+  const readable = () =>
+    new Promise<void>((resolve, reject) => {
+      binding.poller?.once('readable', (err) => (err ? reject(err) : resolve()));
+    });
   binding.read = async (buffer, offset, length) => {
     for (;;) {
+      if (!binding.isOpen) throw canceled();
+      await readable();
       const fd = binding.fd;
       if (!binding.isOpen || typeof fd !== 'number') throw canceled();
       try {
@@ -151,9 +159,6 @@ function readDirectly(port: SerialPort): void {
         const code = (err as NodeJS.ErrnoException).code;
         if (code !== 'EAGAIN' && code !== 'EWOULDBLOCK' && code !== 'EINTR') throw err;
       }
-      await new Promise<void>((resolve, reject) => {
-        binding.poller?.once('readable', (err) => (err ? reject(err) : resolve()));
-      });
     }
   };
 }
