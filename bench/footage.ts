@@ -18,6 +18,7 @@ import { openStore } from '../src/store/store.js';
 import { recorderArgs } from '../devices/recorder/ffmpeg-args.js';
 import { createRecorderService } from '../devices/recorder/recorder-service.js';
 import { RtspTestServer } from '../simulators/onvif/rtsp-stream.js';
+import { sha256OfFile } from '../src/footage/file-hash.js';
 import type { BenchContext, BenchSuite } from './suite.js';
 
 const logger = pino({ level: 'silent' });
@@ -105,6 +106,9 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const tagger = createFootageTagger({ store, footage, site, clock: systemClock, logger, evidence: { beforeSeconds: 60, afterSeconds: 240 } });
     const footageDir = path.join(dataDir, 'footage');
     const recorder = createRecorderService({ cameraIds: names, footageDir, streamUri: (id) => rtsp.uri(id), skewMs: () => 0, sink: tagger.sink(), clock: systemClock, logger, segmentSeconds, minFreeBytes: 1 });
+    // This process's own CPU over the same time while not recording: the part of the daemon
+    // figure that is Node itself, not recording.
+    const idle = await sample(seconds, () => [], true);
     await recorder.start();
     await new Promise((r) => setTimeout(r, 2000));
     ctx.log(`footage: daemon recorder, ${CAMERAS} cameras, ${seconds}s`);
@@ -115,6 +119,12 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const heapAfter = process.memoryUsage().rss / 1024 / 1024;
     await recorder.stop();
     const segments = footage.countLive();
+    // What SHA-256 of every recorded byte costs, measured by hashing the same files again.
+    const files = names.flatMap((id) => footage.overlapping(id, 0, Number.MAX_SAFE_INTEGER));
+    const hashStart = process.cpuUsage();
+    for (const f of files) await sha256OfFile(f.path);
+    const hashAll = process.cpuUsage(hashStart);
+    const hashCpuS = ((hashAll.user + hashAll.system) / 1e6) * (segmentsDuring / Math.max(1, files.length));
     store.close();
     return {
       record_cpu_ratio_8cam: daemon.cpu / alone.cpu,
@@ -122,6 +132,9 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
       record_daemon_total_cpu_s_8cam: daemon.cpu,
       record_daemon_node_cpu_s_8cam: daemon.selfCpu,
       record_daemon_node_cpu_ms_per_segment: (daemon.selfCpu * 1000) / Math.max(1, segmentsDuring),
+      record_daemon_node_idle_cpu_s: idle.selfCpu,
+      record_daemon_hash_cpu_s_8cam: hashCpuS,
+      record_cpu_ratio_8cam_less_idle_and_hash: (daemon.cpu - idle.selfCpu - hashCpuS) / alone.cpu,
       record_ffmpeg_alone_rss_mb_8cam: alone.rss,
       record_daemon_ffmpeg_rss_mb_8cam: daemon.rss,
       record_daemon_node_rss_growth_mb: heapAfter - heapBefore,

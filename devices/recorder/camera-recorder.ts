@@ -1,19 +1,19 @@
 /**
  * Records one camera: one ffmpeg with stream copy, cut into MP4 segments; each segment
- * is hashed (SHA-256) and handed to the index as it closes. ffmpeg is restarted with
+ * is hashed (SHA-256, off the event loop) and handed to the index as it closes. ffmpeg is restarted with
  * exponential backoff when it dies or stalls (no progress for stallSeconds); the time
  * not recorded is reported as a gap. Partial files of a dead run are removed.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createHash } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { mkdir, readdir, readFile, stat, unlink } from 'node:fs/promises';
+import { mkdir, readdir, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import { recorderArgs } from './ffmpeg-args.js';
 import type { RecordedSegment } from '../../src/domain/segment.js';
 import { LineSplitter, parseSegmentListLine } from './segment-list.js';
+import { sha256OfFile } from '../../src/footage/file-hash.js';
+import type { FileHash } from './file-hasher.js';
 
 export type ClosedSegment = RecordedSegment;
 
@@ -38,14 +38,8 @@ export interface CameraRecorderOptions {
   clock: Clock;
   logger: Logger;
   sink: RecorderSink;
-}
-
-/** One read for segment-sized files (about 40% less CPU than a 64 KiB stream); streamed above 64 MiB. */
-export async function sha256File(file: string, size?: number): Promise<string> {
-  const hash = createHash('sha256');
-  if (size !== undefined && size <= 64 * 1024 * 1024) return hash.update(await readFile(file)).digest('hex');
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) hash.update(chunk as Buffer);
-  return hash.digest('hex');
+  /** SHA-256 and size of a closed segment (the service's hashing thread; default in-process). */
+  hashFile?: (file: string) => Promise<FileHash>;
 }
 
 export class CameraRecorder {
@@ -202,11 +196,10 @@ export class CameraRecorder {
     const skewMs = this.o.skewMs();
     this.pending = this.pending.then(async () => {
       try {
-        const info = await stat(file);
-        const sha256 = await sha256File(file, info.size);
+        const { sha256, bytes } = await (this.o.hashFile ?? sha256OfFile)(file);
         this.segments += 1;
         this.backoff = this.o.backoffMs ?? 1000;
-        this.o.sink.segmentClosed({ cameraId: this.o.cameraId, startAt, endAt, path: file, bytes: info.size, sha256, skewMs });
+        this.o.sink.segmentClosed({ cameraId: this.o.cameraId, startAt, endAt, path: file, bytes, sha256, skewMs });
       } catch (e) {
         this.o.logger.error({ camera: this.o.cameraId, file, err: (e as Error).message }, 'closed segment could not be indexed');
       }

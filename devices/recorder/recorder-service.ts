@@ -9,6 +9,7 @@ import { statfs } from 'node:fs/promises';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import { CameraRecorder, type RecorderSink } from './camera-recorder.js';
+import { FileHasher } from './file-hasher.js';
 
 export interface RecorderServiceOptions {
   cameraIds: readonly string[];
@@ -49,6 +50,8 @@ export async function volumeFreeBytes(dir: string): Promise<number> {
 
 export function createRecorderService(o: RecorderServiceOptions): RecorderService {
   const recorders = new Map<string, CameraRecorder>();
+  let hasher: FileHasher | undefined;
+  const hashFile = (file: string) => (hasher ??= new FileHasher(o.logger)).hash(file);
   for (const cameraId of o.cameraIds) {
     recorders.set(
       cameraId,
@@ -65,6 +68,7 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
         clock: o.clock,
         logger: o.logger,
         sink: o.sink,
+        hashFile,
       }),
     );
   }
@@ -117,6 +121,7 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
     },
     async start() {
       running = true;
+      hasher ??= new FileHasher(o.logger);
       const { mkdir } = await import('node:fs/promises');
       await mkdir(o.footageDir, { recursive: true, mode: 0o700 });
       if (await ensureSpace()) for (const r of recorders.values()) r.start();
@@ -131,6 +136,8 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
       running = false;
       cancel?.();
       await Promise.all([...recorders.values()].map((r) => r.stop()));
+      await hasher?.close();
+      hasher = undefined;
     },
   };
 }

@@ -15,7 +15,8 @@ import { ContactdError, ErrorCodes } from '../errors.js';
 import type { FootageRepo, Segment } from '../store/repos/footage.js';
 import type { Store } from '../store/store.js';
 import { concatArgs } from '../../devices/recorder/ffmpeg-args.js';
-import { loadOrCreateSigningKey, MANIFEST_FILE, sha256OfFile, signManifest, type ManifestFile, type SignedManifest } from './manifest.js';
+import { sha256OfFile } from './file-hash.js';
+import { loadOrCreateSigningKey, MANIFEST_FILE, signManifest, type ManifestFile, type SignedManifest } from './manifest.js';
 import { showsOtherFamilies } from './tagging.js';
 
 export interface ExportRequest {

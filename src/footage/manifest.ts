@@ -6,9 +6,10 @@
  * added or removed, or any edit of the manifest is detected.
  */
 import { createHash, createPrivateKey, createPublicKey, generateKeyPairSync, sign, verify, type KeyObject } from 'node:crypto';
-import { createReadStream, existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
+import { sha256OfFile } from './file-hash.js';
 
 export const MANIFEST_FILE = 'manifest.json';
 export const SIGNING_KEY_FILE = 'export-signing-key.pem';
@@ -55,16 +56,6 @@ export function signManifest(manifest: Manifest, privateKey: KeyObject): SignedM
   const der = createPublicKey(privateKey).export({ type: 'spki', format: 'der' });
   const value = sign(null, Buffer.from(canonicalJson(manifest)), privateKey).toString('base64');
   return { ...manifest, signature: { algorithm: 'Ed25519', publicKey: der.toString('base64'), keyFingerprint: publicKeyFingerprint(der), value } };
-}
-
-export async function sha256OfFile(file: string): Promise<{ sha256: string; bytes: number }> {
-  const hash = createHash('sha256');
-  let bytes = 0;
-  for await (const chunk of createReadStream(file)) {
-    hash.update(chunk as Buffer);
-    bytes += (chunk as Buffer).length;
-  }
-  return { sha256: hash.digest('hex'), bytes };
 }
 
 export interface VerifyReport {

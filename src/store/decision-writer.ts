@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import { applySnapshotPatch, type AccessSnapshot, type SnapshotPatch } from '../domain/access-snapshot.js';
 import type { DecisionRecord } from './repos/decisions.js';
 import type { Store } from './store.js';
+import { workerModule } from '../worker-module.js';
 
 export interface WriterInit {
   file: string;
@@ -58,14 +59,6 @@ export interface DecisionWriterOptions {
   file?: string;
 }
 
-/** The worker's module: compiled .js in dist; under the test runner the .ts source through tsx. */
-function workerUrl(): { url: URL; execArgv: string[] } {
-  const self = import.meta.url;
-  return self.endsWith('.ts')
-    ? { url: new URL('./decision-writer-worker.ts', self), execArgv: ['--import', 'tsx'] }
-    : { url: new URL('./decision-writer-worker.js', self), execArgv: [] };
-}
-
 export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
   const log = o.logger.child({ component: 'decision-writer' });
   let snapshot = o.snapshot;
@@ -97,7 +90,7 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
   const file = o.file ?? o.store.db.name;
   if ((o.thread ?? true) && file && file !== ':memory:') {
     try {
-      const { url, execArgv } = workerUrl();
+      const { url, execArgv } = workerModule(import.meta.url, 'decision-writer-worker');
       const init: WriterInit = { file, snapshotKey: o.snapshotKey, snapshot };
       worker = new Worker(url, { workerData: init, execArgv });
       worker.unref();
