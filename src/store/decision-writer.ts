@@ -1,8 +1,9 @@
 /**
  * Writes device decisions and access-state changes off the event loop. The access
  * engine sends door commands first and must not wait on SQLite before the next tap, so
- * everything queued in one event-loop turn goes to a worker thread as one batch and is
- * committed there in one transaction, in order. Reception actions do not come here:
+ * what is queued within a few milliseconds goes to a worker thread as one batch and is
+ * committed there in one transaction, in order (a crash can lose at most that window of
+ * decisions whose commands already went out; reception actions wait for their commit). Reception actions do not come here:
  * they are committed (with their audit record) before the API answers.
  *
  * Falls back to committing on the main thread (still batched per turn) for an
@@ -57,6 +58,8 @@ export interface DecisionWriterOptions {
   thread?: boolean;
   /** The database file the thread opens (default: the store's). */
   file?: string;
+  /** How long decisions gather before going to the thread as one batch (default 4 ms; 0: end of this event-loop turn). */
+  batchWindowMs?: number;
 }
 
 export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
@@ -146,10 +149,14 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
     // A string crosses to the thread as one copy; structured-cloning the object graph costs more.
     worker.postMessage(JSON.stringify(batch));
   };
+  const windowMs = o.batchWindowMs ?? 4;
   const enqueue = (): WriterBatch => {
     if (!queue) {
       queue = { id: nextId++, at: o.now(), rows: [], patches: [] };
-      setImmediate(send);
+      // Handing a batch to the thread costs about as much as a decision; under a burst of
+      // taps and door states a few milliseconds of them go as one.
+      if (windowMs > 0) setTimeout(send, windowMs).unref();
+      else setImmediate(send);
     }
     return queue;
   };
