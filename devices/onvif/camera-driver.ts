@@ -66,6 +66,7 @@ export class OnvifCameraDriver {
   private cancelProbe: (() => void) | undefined;
   private backoff: number;
   private wakeBackoff: (() => void) | undefined;
+  private lastFailure: string | undefined;
 
   constructor(
     private readonly o: CameraDriverOptions,
@@ -114,7 +115,7 @@ export class OnvifCameraDriver {
         await this.pullLoop();
       } catch (e) {
         if (!this.running) break;
-        this.markOffline(`${(e as Error).message}`);
+        this.markOffline(describeFailure(e));
       }
       if (!this.running) break;
       await new Promise<void>((resolve) => {
@@ -229,13 +230,33 @@ export class OnvifCameraDriver {
   private markOffline(reason: string): void {
     this.cancelProbe?.();
     if (!this.online) {
-      this.o.logger.debug({ camera: this.o.cameraId, reason }, 'camera still unreachable');
+      // A camera that never came up (wrong password, wrong URL) says why once, at warn;
+      // the same reason again on every retry would flood the log.
+      const changed = reason !== this.lastFailure;
+      this.lastFailure = reason;
+      if (changed) this.o.logger.warn({ camera: this.o.cameraId, reason }, 'camera unreachable');
+      else this.o.logger.debug({ camera: this.o.cameraId, reason }, 'camera still unreachable');
       return;
     }
+    this.lastFailure = reason;
     this.online = false;
     this.o.logger.warn({ camera: this.o.cameraId, reason }, 'camera offline');
     this.listener.availability(false, reason);
   }
+}
+
+/**
+ * Why a connection failed, in words an installer can act on. Cameras refuse credentials
+ * as a SOAP fault (ter:NotAuthorized, ONVIF Core 5.11.2.4; wording varies by vendor:
+ * "Sender not Authorized", "An error was discovered processing the <wsse:Security>
+ * header") or as an HTTP 401 to a digest answer.
+ */
+export function describeFailure(e: unknown): string {
+  const message = e instanceof Error ? e.message : String(e);
+  if (/notauthori[sz]ed|not authori[sz]ed|wsse:security|failedauthentication|security token|digest authentication failed/i.test(message)) {
+    return `camera refused the credentials (${message}); check the ONVIF user and password configured for it`;
+  }
+  return message;
 }
 
 /** RTSP URIs may carry credentials: never log them. */

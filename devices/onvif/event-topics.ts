@@ -29,7 +29,10 @@ interface TopicRow {
   input?: string[];
 }
 
-/** Topic path without namespace prefixes -> how to read it. */
+/**
+ * Topic path without namespace prefixes -> how to read it. Rows beyond the ONVIF topic set
+ * come from real cameras' answers (test/onvif/fixtures/README.md says where each was seen).
+ */
 export const TOPICS: Readonly<Record<string, TopicRow>> = {
   'Device/Trigger/DigitalInput': { kind: 'digital-input', state: ['LogicalState', 'State'], input: ['InputToken', 'DigitalInputToken', 'Index'] },
   'Device/IO/Port': { kind: 'digital-input', state: ['state'], input: ['port'] },
@@ -37,9 +40,27 @@ export const TOPICS: Readonly<Record<string, TopicRow>> = {
   'VideoSource/MotionAlarm': { kind: 'motion', state: ['State'] },
   'RuleEngine/CellMotionDetector/Motion': { kind: 'motion', state: ['IsMotion'] },
   'RuleEngine/MotionRegionDetector/Motion': { kind: 'motion', state: ['State'] },
-  'RuleEngine/TamperDetector/Tamper': { kind: 'tamper', state: ['IsTamper'] },
+  // Hikvision (tns1:VideoAnalytics/tnshik:MotionAlarm, State TRUE/FALSE).
+  'VideoAnalytics/MotionAlarm': { kind: 'motion', state: ['State'] },
+  // Hikvision says State where the topic set says IsTamper.
+  'RuleEngine/TamperDetector/Tamper': { kind: 'tamper', state: ['IsTamper', 'State'] },
+  // TP-Link Tapo files tamper under the cell motion detector.
+  'RuleEngine/CellMotionDetector/Tamper': { kind: 'tamper', state: ['IsTamper'] },
+  // Hikvision video-cover (lens covered) alarm.
+  'UserAlarm/VideoCover': { kind: 'tamper', state: ['State'] },
+  // ONVIF names three producers of a global scene change (camera moved or covered).
   'VideoSource/GlobalSceneChange/ImagingService': { kind: 'tamper', state: ['State'] },
+  'VideoSource/GlobalSceneChange/AnalyticsService': { kind: 'tamper', state: ['State'] },
+  'VideoSource/GlobalSceneChange/RecordingService': { kind: 'tamper', state: ['State'] },
 };
+
+/** Topic families whose last segment names a profile: Axis VMD4 (tnsaxis:CameraApplicationPlatform/VMD/Camera1Profile1, .../Camera1ProfileANY). */
+export const TOPIC_PREFIXES: ReadonlyArray<readonly [string, TopicRow]> = [['CameraApplicationPlatform/VMD/', { kind: 'motion', state: ['active'] }]];
+
+function topicRow(topic: string): TopicRow | undefined {
+  if (Object.hasOwn(TOPICS, topic)) return TOPICS[topic];
+  return TOPIC_PREFIXES.find(([prefix]) => topic.startsWith(prefix) && topic.length > prefix.length)?.[1];
+}
 
 export function stripTopicPrefixes(topic: string): string {
   return topic
@@ -75,13 +96,21 @@ function simpleItems(container: unknown): Map<string, unknown> {
   return out;
 }
 
+/** xs:dateTime with or without a zone designator (Z, +hh:mm). */
+const DATE_TIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?)(Z|[+-]\d{2}:?\d{2})?$/i;
+
+/**
+ * UtcTime is UTC by definition (ONVIF Core 9.11.1), but Hikvision firmware writes it
+ * without the Z ("2023-06-01T07:27:22"), which Date.parse would read as the daemon's
+ * local time: a bare date-time is taken as UTC here.
+ */
 function readTime(v: unknown): number | undefined {
   if (v instanceof Date) return Number.isFinite(v.getTime()) ? v.getTime() : undefined;
-  if (typeof v === 'string') {
-    const t = Date.parse(v);
-    return Number.isFinite(t) ? t : undefined;
-  }
-  return undefined;
+  if (typeof v !== 'string') return undefined;
+  const m = DATE_TIME.exec(v.trim());
+  if (!m) return undefined;
+  const t = Date.parse(`${m[1]}${m[2] ?? 'Z'}`);
+  return Number.isFinite(t) ? t : undefined;
 }
 
 /** Reads one notificationMessage as the onvif package hands it over (xml2js + linerase). */
@@ -91,7 +120,7 @@ export function parseNotification(message: unknown): ParsedNotification {
   const topicText = typeof topicNode === 'string' ? topicNode : asObject(topicNode)?._;
   if (typeof topicText !== 'string') return { ok: false, reason: 'malformed' };
   const topic = stripTopicPrefixes(topicText);
-  const row = Object.hasOwn(TOPICS, topic) ? TOPICS[topic] : undefined;
+  const row = topicRow(topic);
   if (!row) return { ok: false, reason: 'unknown-topic', topic };
   const inner = asObject(asObject(m?.message)?.message);
   if (!inner) return { ok: false, reason: 'malformed', topic };

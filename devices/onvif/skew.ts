@@ -25,18 +25,53 @@ export function skewFrom(cameraMs: number, sentAt: number, receivedAt: number, h
   return { skewMs, basis: hadUtc ? 'utc' : 'local-time', roundTripMs: receivedAt - sentAt, at: receivedAt };
 }
 
+/**
+ * The onvif package dates every WS-Security token by `timeShift`, which it sets once, from
+ * the first GetSystemDateAndTime, reading a LocalDateTime-only answer as if it were UTC.
+ * A camera that sends only LocalDateTime away from UTC (agsh/onvif#165 shape) then gets
+ * tokens an hour or more off and, checking `Created`, refuses every call. A camera that
+ * wants credentials even for GetSystemDateAndTime (Vivotek, agsh/onvif#301) gets a retry
+ * dated 1970, since timeShift is not set yet. So: start from the daemon's clock, and after
+ * each reading date tokens by the corrected camera clock.
+ * The package's promise proxy assigns through to the camera but reports false, which
+ * a strict-mode assignment would turn into a throw: hence Reflect.set.
+ */
+function dateTokensBy(cam: OnvifCam, cameraNowMs: number): void {
+  Reflect.set(cam, 'timeShift', cameraNowMs - process.uptime() * 1000);
+}
+
+/** The Reason of a SOAP fault, so a refusal reads as one (the package loses it when its authenticated retry fails). */
+export function faultReason(xml: string): string | undefined {
+  if (!/<(?:[\w.-]+:)?Fault[\s>]/.test(xml)) return undefined;
+  const reason = /<(?:[\w.-]+:)?Text[^>]*>([^<]*)<\/(?:[\w.-]+:)?Text>/.exec(xml)?.[1];
+  const subcode = /<(?:[\w.-]+:)?Subcode>\s*<(?:[\w.-]+:)?Value>([^<]*)</.exec(xml)?.[1];
+  const text = [subcode?.trim(), reason?.trim().replaceAll('&lt;', '<').replaceAll('&gt;', '>').replaceAll('&amp;', '&')].filter(Boolean).join(': ');
+  return text || 'SOAP fault';
+}
+
 export async function measureSkew(cam: OnvifCam, clock: Clock): Promise<SkewReading> {
   let xml = '';
+  let last = '';
   const onRaw = (body: string) => {
+    last = body;
     if (/GetSystemDateAndTimeResponse/.test(body)) xml = body;
   };
   cam.on('rawResponse', onRaw);
+  if (!Reflect.get(cam, 'timeShift')) dateTokensBy(cam, Date.now());
   try {
     const sentAt = clock.now();
-    const date = (await cam.getSystemDateAndTime()) as Date;
+    let date: unknown;
+    try {
+      date = await cam.getSystemDateAndTime();
+    } catch (e) {
+      const fault = faultReason(last);
+      throw fault ? new Error(`ONVIF SOAP Fault: ${fault}`) : e;
+    }
     const receivedAt = clock.now();
     if (!(date instanceof Date) || !Number.isFinite(date.getTime())) throw new Error('camera gave no usable date and time');
-    return skewFrom(date.getTime(), sentAt, receivedAt, /UTCDateTime/.test(xml));
+    const reading = skewFrom(date.getTime(), sentAt, receivedAt, /UTCDateTime/.test(xml));
+    dateTokensBy(cam, Date.now() + reading.skewMs);
+    return reading;
   } finally {
     cam.off('rawResponse', onRaw);
   }
