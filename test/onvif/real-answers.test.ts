@@ -189,3 +189,20 @@ describe('ONVIF driver against real cameras’ answer shapes', () => {
     }
   });
 });
+
+describe('parsers added for real answers never throw on hostile input', () => {
+  it('faultReason and UtcTime reading take any text', async () => {
+    const fc = (await import('fast-check')).default;
+    const { faultReason } = await import('../../devices/onvif/skew.js');
+    fc.assert(
+      fc.property(fc.string(), fc.string(), (text, utc) => {
+        const reason = faultReason(`<s:Fault><s:Subcode><s:Value>${text}</s:Value></s:Subcode><s:Text>${text}</s:Text></s:Fault>`);
+        expect(typeof reason).toBe('string');
+        expect(faultReason(text) === undefined || typeof faultReason(text) === 'string').toBe(true);
+        const parsed = parseNotification({ topic: 'tns1:VideoSource/MotionAlarm', message: { message: { $: { UtcTime: utc }, data: { simpleItem: { $: { Name: 'State', Value: 'true' } } } } } });
+        expect(parsed.ok).toBe(true);
+        if (parsed.ok && parsed.signal.cameraTime !== undefined) expect(Number.isFinite(parsed.signal.cameraTime)).toBe(true);
+      }),
+    );
+  });
+});
