@@ -235,6 +235,19 @@ export const Settings = Type.Object(
       },
       { additionalProperties: false, default: {} },
     ),
+    recording: Type.Object(
+      {
+        segmentSeconds: Type.Integer({ minimum: 2, maximum: 600, default: 60, description: 'length of each recorded segment (cut at the next keyframe)' }),
+        minFreeMegabytes: Type.Integer({
+          minimum: 1,
+          default: 2048,
+          description: 'below this much free space on the footage volume the oldest untagged footage is deleted, then recording pauses',
+        }),
+        rtspTransport: Type.Union([Type.Literal('tcp'), Type.Literal('udp')], { default: 'tcp', description: 'RTP over the RTSP connection (tcp) or over UDP' }),
+        stallSeconds: Type.Integer({ minimum: 2, maximum: 120, default: 10, description: 'ffmpeg is restarted after this long without progress' }),
+      },
+      { additionalProperties: false, default: {} },
+    ),
     retention: Type.Object(
       {
         untaggedDays: Type.Integer({ minimum: 1, default: 30 }),

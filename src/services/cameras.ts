@@ -102,6 +102,10 @@ export function cameraHardware(s: Services, logger: Logger): CameraHardware {
           skewMs: (id) => cameras?.status().find((c) => c.cameraId === id)?.skew?.skewMs ?? 0,
           sink: footage.tagger.sink(),
           freeSpace: (bytes) => footage.retention.freeSpace(bytes),
+          segmentSeconds: config.settings.recording.segmentSeconds,
+          minFreeBytes: config.settings.recording.minFreeMegabytes * 1024 * 1024,
+          transport: config.settings.recording.rtspTransport,
+          stallSeconds: config.settings.recording.stallSeconds,
           clock,
           logger,
         });

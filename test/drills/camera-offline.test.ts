@@ -4,7 +4,8 @@
  * streaming real RTSP video; the camera then stops answering and its stream stops. The
  * footage index must show a gap covering the outage, reception must get a camera-offline
  * alert, and once the camera is back recording must resume: new segments after the gap,
- * tagged to the visit. Real time throughout (the daemon's recorder segments are 60 s).
+ * tagged to the visit. Real time throughout, with 4-second segments and a 3-second stall limit
+ * (settings.recording) so the drill takes well under a minute of video.
  */
 import net from 'node:net';
 import { pino } from 'pino';
@@ -79,6 +80,7 @@ describe.skipIf(!hasTools)('drill: a camera goes offline mid-visit', () => {
       const camera = raw.site.cameras.find((c: { id: string }) => c.id === CAMERA);
       camera.onvif.url = `http://127.0.0.1:${port}/onvif/device_service`;
       raw.site.cameras = [camera];
+      raw.settings.recording = { segmentSeconds: 4, stallSeconds: 3 };
     });
     cameras = startCameraSimulators(config, { video: true });
     await cameras.start();
@@ -104,8 +106,8 @@ describe.skipIf(!hasTools)('drill: a camera goes offline mid-visit', () => {
     // Reception sees the alert on its dashboard feed (the alerts list the API serves).
     expect(alert.text).toMatch(/camera cam-room-1 is offline/);
 
-    // Stays down well past the recorder's stall limit (10 s): its stream is gone, not just late.
-    await new Promise((r) => setTimeout(r, Math.max(0, offlineAt + 30_000 - Date.now())));
+    // Stays down well past the recorder's stall limit (3 s): its stream is gone, not just late.
+    await new Promise((r) => setTimeout(r, Math.max(0, offlineAt + 12_000 - Date.now())));
     const backAt = Date.now();
     sim.faults.offline = false;
     cameras.rtsp!.publish({ name: CAMERA });
