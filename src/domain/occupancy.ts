@@ -51,7 +51,8 @@ export function closeOverDoors(possible: PossibleZones, openDoors: readonly Door
   }
   let next: Record<string, readonly string[]> | undefined;
   for (const [personId, start] of Object.entries(possible)) {
-    if (!start.some((z) => joined.has(z))) continue;
+    // Already closed (the usual case: nothing opened since the last decision): no allocation.
+    if (start.every((z) => (joined.get(z) ?? []).every((there) => start.includes(there)))) continue;
     const zones = new Set(start);
     const queue = [...start];
     while (queue.length > 0) {
@@ -95,12 +96,14 @@ export function newIntersections(before: PossibleZones, after: PossibleZones, pa
 
 /** People whose set differs between two states, with their new set (for occupancy effects). */
 export function changedPeople(before: PossibleZones, after: PossibleZones, site: SiteIndex): { personId: string; zones: readonly string[] }[] {
-  const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
   const out: { personId: string; zones: readonly string[] }[] = [];
+  if (before === after) return out;
+  const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
   for (const personId of ids) {
     const x = possibleOf(before, personId, site);
     const y = possibleOf(after, personId, site);
-    if (x.join(',') !== y.join(',')) out.push({ personId, zones: y });
+    // States are replaced, not mutated: an unchanged set is the same array.
+    if (x !== y && (x.length !== y.length || x.some((z, i) => z !== y[i]))) out.push({ personId, zones: y });
   }
   return out;
 }

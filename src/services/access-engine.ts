@@ -99,7 +99,7 @@ export function accessEngine(deps: AccessEngineDeps) {
   };
 
   let state: AccessState = restore(createAccessState(loadContext()));
-  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), now: () => clock.now(), logger: deps.logger, ...(deps.writerThread === undefined ? {} : { thread: deps.writerThread }) });
+  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), current: () => snapshotOf(state), now: () => clock.now(), logger: deps.logger, ...(deps.writerThread === undefined ? {} : { thread: deps.writerThread }) });
 
   const reload = (why: string) => {
     state = withContext(state, loadContext());

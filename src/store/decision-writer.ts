@@ -56,6 +56,8 @@ export interface DecisionWriterOptions {
   logger: Logger;
   /** Use a worker thread when the database is a file (default true). */
   thread?: boolean;
+  /** The access state now, to continue from if the thread fails (the thread keeps its own copy meanwhile). */
+  current: () => AccessSnapshot;
   /** The database file the thread opens (default: the store's). */
   file?: string;
   /** How long decisions gather before going to the thread as one batch (default 4 ms; 0: end of this event-loop turn). */
@@ -105,9 +107,7 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
         const entry = unacked.get(reply.id);
         if (!entry) return;
         unacked.delete(reply.id);
-        if (reply.ok) {
-          for (const p of entry.batch.patches) snapshot = applySnapshotPatch(snapshot, p);
-        } else {
+        if (!reply.ok) {
           failedBatches += 1;
           log.error({ error: reply.error, decisions: entry.batch.rows.length }, 'could not record access decisions');
         }
@@ -127,6 +127,9 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
     worker = undefined;
     log.error({ err: err.message, unacknowledged: unacked.size }, 'decision writer thread failed; writing on the main thread');
     markReady();
+    // The state as decided so far; the unacknowledged batches' patches re-applied on top of
+    // it change nothing (each sets an entry to a value the state has or later replaced).
+    snapshot = o.current();
     const pending = [...unacked.values()].sort((a, b) => a.batch.id - b.batch.id);
     unacked.clear();
     for (const { batch, done } of pending) {

@@ -14,19 +14,22 @@ const logger = pino({ level: 'silent' });
 const EMPTY: AccessSnapshot = { possible: {}, doors: {}, passages: {}, lockdown: false, seq: 0 };
 
 let store: Store | undefined;
+/** The access state as decided so far (what the engine would hand the writer). */
+let latest: AccessSnapshot = EMPTY;
 let writer: DecisionWriter | undefined;
 afterEach(async () => {
   await writer?.close();
   store?.close();
   writer = undefined;
   store = undefined;
+  latest = EMPTY;
   removeTempDirs();
 });
 
 function setUp(opts: { thread?: boolean; file?: string } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 9));
   store = openStore(tempDir(), clock);
-  writer = createDecisionWriter({ store, snapshotKey: 'access-state', snapshot: EMPTY, now: () => clock.now(), logger, ...opts });
+  writer = createDecisionWriter({ store, snapshotKey: 'access-state', snapshot: EMPTY, current: () => latest, now: () => clock.now(), logger, ...opts });
   return { store, writer };
 }
 
@@ -38,6 +41,7 @@ async function writeDecisions(w: DecisionWriter, n: number): Promise<AccessSnaps
     w.record({ at: 1000 + i, doorId: `d${i % 5}`, outcome: 'granted', code: 'OK', reason: `tap ${i}` });
     w.patch(snapshotPatch(state, next)!);
     state = next;
+    latest = next;
     if (i % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   await w.settled();
