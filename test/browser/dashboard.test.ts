@@ -177,6 +177,7 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     expect(await booking.locator(`.seg.done[data-movement="${gateBArrival.id}"]`).count()).toBe(1);
     const refusal = page.locator('[data-feed="refusals"] li', { hasText: 'Staff entrance' }).first();
     await refusal.waitFor({ timeout: 3000 });
+    await day.daemon.services.access.settled();
     const stored = day.daemon.services.store.decisions.list({ doorId: 'staff', limit: 1 })[0]!;
     expect(await refusal.textContent()).toContain(stored.reason);
     expect(await page.locator('#view').textContent()).not.toMatch(/Victor|Rita/);

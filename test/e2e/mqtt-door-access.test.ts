@@ -42,6 +42,8 @@ describe('MQTT doors end to end', () => {
     gateB.presentCard('gate-b-in', 'c0ffee01');
     const record = await unlocked;
     expect(record.doorId).toBe('gate-b');
+    // The unlock goes out first; its decision record is committed by the writer thread just after.
+    await daemon.services.access.settled();
     expect(lastDecision(daemon, 'gate-b')).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: visiting.id });
 
     // The same card at another family's door (the staff entrance): refused, nothing opens.
