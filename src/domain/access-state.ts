@@ -75,11 +75,26 @@ export function isDoorOpen(d: DoorState, now: number): boolean {
   return d.open || d.hardwareUnlocked || d.unlockedUntil > now;
 }
 
+/**
+ * One decision asks for the open doors several times with the same door states and time;
+ * the answer is remembered for those (a pure function's memo: same inputs, same array).
+ */
+let openDoorsMemo: { doors: AccessState['doors']; site: AccessContext['site']; now: number; byExtra: Map<string, readonly DoorConfig[]> } | undefined;
+
 /** Doors anyone could pass through right now, plus `extra` (the door an action would open). */
-export function openDoors(state: AccessState, now: number, extra: readonly string[] = []): DoorConfig[] {
+export function openDoors(state: AccessState, now: number, extra: readonly string[] = []): readonly DoorConfig[] {
+  const memo = openDoorsMemo;
+  const fresh = !memo || memo.doors !== state.doors || memo.site !== state.ctx.site || memo.now !== now;
+  const byExtra = fresh ? new Map<string, readonly DoorConfig[]>() : memo.byExtra;
+  if (fresh) openDoorsMemo = { doors: state.doors, site: state.ctx.site, now, byExtra };
+  const key = extra.join('|');
+  const known = byExtra.get(key);
+  if (known) return known;
   const ids = new Set(extra);
   for (const [id, d] of Object.entries(state.doors)) if (isDoorOpen(d, now)) ids.add(id);
-  return [...ids].map((id) => state.ctx.site.doors.get(id)).filter((d): d is DoorConfig => d !== undefined);
+  const doors = Object.freeze([...ids].map((id) => state.ctx.site.doors.get(id)).filter((d): d is DoorConfig => d !== undefined));
+  byExtra.set(key, doors);
+  return doors;
 }
 
 /** Possible zones closed over the currently open doors. */

@@ -35,9 +35,11 @@ export function collapseTo(possible: PossibleZones, personId: string, zoneId: st
  * door is possibly on the other side too, repeated until nothing changes (two open doors
  * in a row join three zones). The street side only receives, it never gives.
  */
-export function closeOverDoors(possible: PossibleZones, openDoors: readonly DoorConfig[], site: SiteIndex): PossibleZones {
-  if (openDoors.length === 0) return possible;
-  // Zones joined by an open door; only a tracked zone gives (the street only receives).
+/** Zones joined by the open doors; only a tracked zone gives (the street only receives). Kept per doors array. */
+const joinedByDoors = new WeakMap<readonly DoorConfig[], ReadonlyMap<string, readonly string[]>>();
+function joinedBy(openDoors: readonly DoorConfig[], site: SiteIndex): ReadonlyMap<string, readonly string[]> {
+  const known = Object.isFrozen(openDoors) ? joinedByDoors.get(openDoors) : undefined;
+  if (known) return known;
   const joined = new Map<string, string[]>();
   const link = (here: string, there: string) => {
     if (!site.isTracked(here)) return;
@@ -49,6 +51,14 @@ export function closeOverDoors(possible: PossibleZones, openDoors: readonly Door
     link(door.from, door.to);
     link(door.to, door.from);
   }
+  // Only a frozen array cannot change under the cache.
+  if (Object.isFrozen(openDoors)) joinedByDoors.set(openDoors, joined);
+  return joined;
+}
+
+export function closeOverDoors(possible: PossibleZones, openDoors: readonly DoorConfig[], site: SiteIndex): PossibleZones {
+  if (openDoors.length === 0) return possible;
+  const joined = joinedBy(openDoors, site);
   let next: Record<string, readonly string[]> | undefined;
   for (const [personId, start] of Object.entries(possible)) {
     // Already closed (the usual case: nothing opened since the last decision): no allocation.
