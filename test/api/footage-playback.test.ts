@@ -16,6 +16,7 @@ import { footageRepo } from '../../src/store/repos/footage.js';
 import { buildTestApi, signedIn, type Session, type TestApi } from '../helpers/app.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { makeSegments, requireFfmpeg } from './ffmpeg-segments.js';
+import { lowRiskCase } from '../helpers/cases.js';
 
 const MIN = 60_000;
 const START = Date.parse('2026-11-24T10:30:00Z');
@@ -42,7 +43,7 @@ describe.runIf(have)('visit footage playback API', () => {
     const visit = (ref: string, roomId: string) => {
       const supervisor = person('staff', `Sup ${ref}`);
       for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
-      const c = store.cases.create({ reference: ref, familyName: `Family ${ref}`, referral: { source: 'court', receivedOn: '2026-09-01' }, risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' }, settings: { firstToArrive: 'visiting' } });
+      const c = lowRiskCase(store, ref);
       return services.bookings.create(
         {
           caseId: c.id, roomId, serviceType: 'supervised', start: START, end: START + 60 * MIN, supervisorId: supervisor,

@@ -20,6 +20,7 @@ import { makeSegments, requireFfmpeg } from '../api/ffmpeg-segments.js';
 import { bookedDay, MIN, START, stopDay, type BookedDay } from '../helpers/daemon.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { buildDashboard, launchChromium, requireChromium, type LaunchedBrowser } from './browser.js';
+import { lowRiskCase } from '../helpers/cases.js';
 
 const PASSWORD = 'front desk password 2';
 /** The parts of an HTMLVideoElement the test reads (the test runs in Node, without the DOM types). */
@@ -69,13 +70,7 @@ describe.runIf(ready)('bookings live, booking edits and footage playback in head
     store.users.create({ username: 'sally', role: 'safeguarding-lead', passwordHash });
     const supervisor = store.people.create({ kind: 'staff', fullName: 'Tess Twostaff' });
     for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor.id, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
-    const caseRecord = store.cases.create({
-      reference: 'LIVE-2',
-      familyName: 'Family Two',
-      referral: { source: 'court', receivedOn: '2026-09-01' },
-      risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
-      settings: { firstToArrive: 'visiting' },
-    });
+    const caseRecord = lowRiskCase(store, 'LIVE-2', 'Family Two');
     second = {
       caseId: caseRecord.id,
       child: store.people.create({ kind: 'child', fullName: 'Kim Kidtwo' }).id,

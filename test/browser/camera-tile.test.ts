@@ -5,12 +5,12 @@
  * headless Chromium. The view is audited.
  */
 import { spawnSync } from 'node:child_process';
-import net from 'node:net';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser } from 'playwright-core';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
+import { freePort } from '../../simulators/onvif/rtsp-stream.js';
 import { testConfig } from '../helpers/config.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { buildDashboard, launchChromium, requireChromium, type LaunchedBrowser } from './browser.js';
@@ -26,13 +26,6 @@ function videoToolsPresent(): boolean {
   return false;
 }
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
 
 const ready = requireChromium() && videoToolsPresent();
 

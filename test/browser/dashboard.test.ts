@@ -15,6 +15,7 @@ import type { OwnDialectController } from '../../simulators/mqtt-door/index.js';
 import { bookedDay, MIN, START, stopDay, type BookedDay } from '../helpers/daemon.js';
 import { removeTempDirs } from '../helpers/tmp.js';
 import { buildDashboard, launchChromium, requireChromium, type LaunchedBrowser } from './browser.js';
+import { lowRiskCase } from '../helpers/cases.js';
 
 const PASSWORD = 'front desk password 1';
 const SHOTS = process.env.UPDATE_SCREENSHOTS ? path.resolve(import.meta.dirname, '../../docs/screenshots') : undefined;
@@ -43,13 +44,7 @@ describe.runIf(haveChromium)('reception dashboard in headless chromium', () => {
     const { store } = day.daemon.services;
     const supervisor = store.people.create({ kind: 'staff', fullName: 'Tess Twostaff' });
     for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor.id, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
-    const caseRecord = store.cases.create({
-      reference: 'E2E-2',
-      familyName: 'Family Two',
-      referral: { source: 'court', receivedOn: '2026-09-01' },
-      risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
-      settings: { firstToArrive: 'visiting' },
-    });
+    const caseRecord = lowRiskCase(store, 'E2E-2', 'Family Two');
     second = {
       caseId: caseRecord.id,
       child: store.people.create({ kind: 'child', fullName: 'Kim Kidtwo' }).id,

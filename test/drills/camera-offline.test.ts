@@ -7,15 +7,16 @@
  * tagged to the visit. Real time throughout, with 4-second segments and a 3-second stall limit
  * (settings.recording) so the drill takes well under a minute of video.
  */
-import net from 'node:net';
 import { pino } from 'pino';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { startDaemon, type RunningDaemon } from '../../src/daemon.js';
 import { startCameraSimulators, type CameraSimulators } from '../../simulators/onvif/index.js';
+import { freePort } from '../../simulators/onvif/rtsp-stream.js';
 import { testConfig } from '../helpers/config.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { requireVideoTools } from '../recorder/tools.js';
 import { until } from './helpers.js';
+import { lowRiskCase } from '../helpers/cases.js';
 
 const CAMERA = 'cam-room-1';
 const MIN = 60_000;
@@ -31,26 +32,12 @@ afterEach(async () => {
 });
 afterAll(removeTempDirs);
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
-}
-
 /** A supervised visit in room 1, under way now (straight into the store: the drill is about footage, not booking rules). */
 function visitInRoom1(d: RunningDaemon): string {
   const { store } = d.services;
   const child = store.people.create({ kind: 'child', fullName: 'Cara Child' });
   const visiting = store.people.create({ kind: 'adult', fullName: 'Victor Visiting' });
-  const caseRecord = store.cases.create({
-    reference: 'DRILL-CAM',
-    familyName: 'Family Drill',
-    referral: { source: 'court', receivedOn: '2026-01-01' },
-    risk: { level: 'low', assessedOn: '2026-01-01', reviewDue: '2027-01-01' },
-    settings: { firstToArrive: 'visiting' },
-  });
+  const caseRecord = lowRiskCase(store, 'DRILL-CAM', 'Family Drill');
   const now = Date.now();
   const booking = store.bookings.create(
     {

@@ -10,6 +10,7 @@ import { openStore } from '../../src/store/store.js';
 import { createFootageTagger } from '../../src/footage/tagger.js';
 import { testConfig } from '../helpers/config.js';
 import { tempDir } from '../helpers/tmp.js';
+import { lowRiskCase } from '../helpers/cases.js';
 
 export const MIN = 60_000;
 export const START = Date.parse('2026-11-07T10:30:00Z');
@@ -25,13 +26,7 @@ export function footageFixture(opts: { serviceType?: 'supported' | 'supervised';
   const child = person('child', 'Cara Child');
   const resident = person('adult', 'Rita Resident');
   const visiting = person('adult', 'Victor Visiting');
-  const caseRecord = store.cases.create({
-    reference: 'FT-1',
-    familyName: 'Family Footage',
-    referral: { source: 'court', receivedOn: '2026-09-01' },
-    risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
-    settings: { firstToArrive: 'visiting' },
-  });
+  const caseRecord = lowRiskCase(store, 'FT-1', 'Family Footage');
   const bookingId = store.bookings.newId();
   const mv = (personId: string, doorId: string, fromZone: string, toZone: string, purpose: Movement['purpose'], from: number, to: number): Movement => ({
     id: store.bookings.newId(), bookingId, personId, doorId, fromZone, toZone, purpose, windowStart: START + from * MIN, windowEnd: START + to * MIN,

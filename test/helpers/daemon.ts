@@ -12,6 +12,7 @@ import type { BookingView } from '../../src/services/bookings.js';
 import { startSiteSimulators, type SiteSimulators } from '../../simulators/mqtt-door/site.js';
 import { testConfig } from './config.js';
 import { tempDir } from './tmp.js';
+import { lowRiskCase } from './cases.js';
 
 export const MIN = 60_000;
 export const START = Date.parse('2026-11-28T10:30:00Z');
@@ -40,13 +41,7 @@ export async function bookedDay(clock: ManualClock, opts: { dataDir?: string } =
   const supervisor = person('staff', 'Sue Supervisor');
   const staff = person('staff', 'Sam Staff');
   for (const kind of ['safeguarding', 'domestic-abuse'] as const) store.training.add({ staffId: supervisor.id, kind, completedOn: '2026-01-01', expiresOn: '2027-06-01' });
-  const caseRecord = store.cases.create({
-    reference: 'E2E-1',
-    familyName: 'Family E2E',
-    referral: { source: 'court', receivedOn: '2026-09-01' },
-    risk: { level: 'low', assessedOn: '2026-09-01', reviewDue: '2027-01-01' },
-    settings: { firstToArrive: 'visiting' },
-  });
+  const caseRecord = lowRiskCase(store, 'E2E-1', 'Family E2E');
   const booking = bookings.create(
     {
       caseId: caseRecord.id,

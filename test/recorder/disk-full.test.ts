@@ -4,16 +4,12 @@
  * recorder tests' killed streams cannot disturb it.
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { systemClock } from '../../src/clock.js';
 import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import { createRecorderService, type RecorderService } from '../../devices/recorder/recorder-service.js';
-import type { ClosedSegment } from '../../devices/recorder/camera-recorder.js';
-import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { requireVideoTools, until } from './tools.js';
+import type { RecorderService } from '../../devices/recorder/recorder-service.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { recordFrom, requireVideoTools, until } from './tools.js';
 
 const have = requireVideoTools();
-const logger = pino({ level: 'silent' });
 
 // Real ffmpeg against a real RTSP server: a retry absorbs a stream that starts late on a busy machine.
 describe.skipIf(!have)('recorder with real ffmpeg: disk full', { retry: 2 }, () => {
@@ -34,27 +30,10 @@ describe.skipIf(!have)('recorder with real ffmpeg: disk full', { retry: 2 }, () 
     removeTempDirs();
   });
 
-  function record(name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number } = {}) {
-    const dir = tempDir('contactd-rec-');
-    const segments: ClosedSegment[] = [];
-    const gaps: { cameraId: string; fromAt: number; toAt: number; reason: string }[] = [];
-    service = createRecorderService({
-      cameraIds: [name],
-      footageDir: dir,
-      streamUri: () => rtsp.uri(name),
-      skewMs: () => 1234,
-      sink: { segmentClosed: (s) => segments.push(s), gap: (g) => gaps.push(g) },
-      clock: systemClock,
-      logger,
-      segmentSeconds: 1,
-      stallSeconds: 3,
-      backoffMs: 200,
-      maxBackoffMs: 1000,
-      // RTP over the RTSP connection: loopback UDP drops the first packets now and then.
-      transport: 'tcp',
-      ...(opts.freeBytes ? { freeBytes: opts.freeBytes, minFreeBytes: opts.minFreeBytes ?? 1, diskCheckEveryMs: 200 } : { minFreeBytes: 1 }),
-    });
-    return { dir, segments, gaps, service };
+  function record(name: string, opts: Parameters<typeof recordFrom>[2] = {}) {
+    const recording = recordFrom(rtsp, name, opts);
+    service = recording.service;
+    return recording;
   }
 
   it('pauses recording when the disk is full and resumes when space is back', async () => {

@@ -1,5 +1,11 @@
 /** Recording tests need ffmpeg and GStreamer's RTSP server bindings: fail under CI, otherwise skip with a hint. */
 import { spawnSync } from 'node:child_process';
+import pino from 'pino';
+import { systemClock } from '../../src/clock.js';
+import type { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
+import { createRecorderService } from '../../devices/recorder/recorder-service.js';
+import type { ClosedSegment } from '../../devices/recorder/camera-recorder.js';
+import { tempDir } from '../helpers/tmp.js';
 
 export const TOOLS_HINT =
   'apt-get install -y ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad';
@@ -25,4 +31,28 @@ export async function until<T>(fn: () => T | undefined | false, ms = 15_000): Pr
     if (Date.now() > end) throw new Error('condition not reached in time');
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** A recorder service on one test stream, short segments and quick restarts, with what it reported. */
+export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number } = {}) {
+  const dir = tempDir('contactd-rec-');
+  const segments: ClosedSegment[] = [];
+  const gaps: { cameraId: string; fromAt: number; toAt: number; reason: string }[] = [];
+  const service = createRecorderService({
+    cameraIds: [name],
+    footageDir: dir,
+    streamUri: () => rtsp.uri(name),
+    skewMs: () => 1234,
+    sink: { segmentClosed: (s) => segments.push(s), gap: (g) => gaps.push(g) },
+    clock: systemClock,
+    logger: pino({ level: 'silent' }),
+    segmentSeconds: 1,
+    stallSeconds: 3,
+    backoffMs: 200,
+    maxBackoffMs: 1000,
+    // RTP over the RTSP connection: loopback UDP drops the first packets now and then.
+    transport: 'tcp',
+    ...(opts.freeBytes ? { freeBytes: opts.freeBytes, minFreeBytes: opts.minFreeBytes ?? 1, diskCheckEveryMs: 200 } : { minFreeBytes: 1 }),
+  });
+  return { dir, segments, gaps, service };
 }
