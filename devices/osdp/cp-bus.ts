@@ -195,8 +195,11 @@ export class OsdpBus {
     this.cancelWake = undefined;
     const bytes = link.next(now);
     this.parser.reset();
-    const cancelTimeout = this.options.clock.setTimeout(() => this.onTimeout(link), this.replyDeadline(bytes.length));
-    this.current = { link, cancelTimeout };
+    // After an event-loop stall the timer and the reply are due together, and timers run
+    // before I/O: the check waits for the I/O phase, so an on-time reply still counts.
+    const exchange = { link, cancelTimeout: () => {} };
+    exchange.cancelTimeout = this.options.clock.setTimeout(() => setImmediate(() => this.onTimeout(exchange)), this.replyDeadline(bytes.length));
+    this.current = exchange;
     this.port.write(bytes);
   }
 
@@ -266,10 +269,11 @@ export class OsdpBus {
     this.kick();
   }
 
-  private onTimeout(link: PdLink): void {
-    if (this.current?.link !== link) return;
+  /** Only for the exchange still waiting: a reply (and the next command) may have come meanwhile. */
+  private onTimeout(exchange: { link: PdLink }): void {
+    if (this.current !== exchange) return;
     this.current = undefined;
-    link.onTimeout(this.options.clock.now());
+    exchange.link.onTimeout(this.options.clock.now());
     this.kick();
   }
 }
