@@ -136,13 +136,8 @@ export class CameraRecorder {
     this.watchStall(proc);
   }
 
-  /**
-   * Wakes when a stall would be due (stallMs after the last progress), not every second:
-   * with several cameras, timer wake-ups were a good part of the daemon's CPU while recording.
-   */
   private watchStall(proc: ChildProcess): void {
     const stallMs = (this.o.stallSeconds ?? 10) * 1000;
-    const dueIn = Math.max(250, this.lastProgressAt + stallMs + 1 - this.o.clock.now());
     this.cancelTimer = this.o.clock.setTimeout(() => {
       if (this.proc !== proc || proc.exitCode !== null) return;
       if (this.o.clock.now() - this.lastProgressAt > stallMs) {
@@ -154,7 +149,7 @@ export class CameraRecorder {
         return;
       }
       this.watchStall(proc);
-    }, dueIn);
+    }, 1000);
   }
 
   private onStderrLine(line: string): void {
