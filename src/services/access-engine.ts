@@ -35,8 +35,6 @@ export interface AccessEngineDeps {
   clock: Clock;
   bus: EventBus;
   logger: Logger;
-  /** Commit device decisions on a worker thread (default: yes, for a database file). */
-  writerThread?: boolean;
 }
 
 export interface AccessOutcome {
@@ -99,7 +97,7 @@ export function accessEngine(deps: AccessEngineDeps) {
   };
 
   let state: AccessState = restore(createAccessState(loadContext()));
-  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), current: () => snapshotOf(state), now: () => clock.now(), logger: deps.logger, ...(deps.writerThread === undefined ? {} : { thread: deps.writerThread }) });
+  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), current: () => snapshotOf(state), now: () => clock.now(), logger: deps.logger });
 
   const reload = (why: string) => {
     state = withContext(state, loadContext());
@@ -203,7 +201,6 @@ export function accessEngine(deps: AccessEngineDeps) {
     },
     /** Resolves once every decision made so far is committed. */
     settled: (): Promise<void> => writer.settled(),
-    writer,
     reload,
     state: (): AccessState => state,
     async start(): Promise<void> {
