@@ -1,25 +1,26 @@
 /**
  * Footage: (1) CPU and memory of recording 8 cameras through the daemon's recorder
- * (ffmpeg stream copy + segment hashing, indexing and tagging in SQLite) against the
- * same 8 ffmpeg commands alone, in the same run, from the simulator's RTSP streams;
+ * (ffmpeg stream copy + segment hashing, indexing and tagging in SQLite, in a process of
+ * its own: bench/footage-recorder.ts) against the same 8 ffmpeg commands alone, in the
+ * same run, from the simulator's RTSP streams;
  * (2) finding a visit's segments in an index of 10 million segments; (3) a retention
  * sweep over 1 million segments. Quick mode shrinks the index and the recording time.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { ManualClock, systemClock } from '../src/clock.js';
-import { createFootageTagger } from '../src/footage/tagger.js';
 import { createRetention } from '../src/footage/retention-service.js';
 import { footageRepo } from '../src/store/repos/footage.js';
 import { openStore } from '../src/store/store.js';
 import { recorderArgs } from '../devices/recorder/ffmpeg-args.js';
-import { createRecorderService } from '../devices/recorder/recorder-service.js';
 import { RtspTestServer } from '../simulators/onvif/rtsp-stream.js';
 import { FileHasher } from '../devices/recorder/file-hasher.js';
 import type { BenchContext, BenchSuite } from './suite.js';
+import type { RecorderJob, RecorderReply } from './footage-recorder.js';
 
 const logger = pino({ level: 'silent' });
 const CAMERAS = 8;
@@ -57,28 +58,48 @@ function ffmpegPidsWriting(dirPrefix: string): number[] {
   return out;
 }
 
-async function sample(seconds: number, pids: () => number[], self: boolean) {
+/** CPU seconds each of `pids()` used over `seconds` (all threads, from /proc), and their RSS at the end. */
+async function sample(seconds: number, pids: () => number[]) {
   const start = new Map(pids().map((p) => [p, procUsage(p).cpuS]));
-  const selfStart = process.cpuUsage();
   await new Promise((r) => setTimeout(r, 1000 * seconds));
-  let cpu = 0;
+  const byPid = new Map<number, number>();
   let rss = 0;
   for (const p of pids()) {
     const u = procUsage(p);
-    cpu += u.cpuS - (start.get(p) ?? u.cpuS);
+    byPid.set(p, u.cpuS - (start.get(p) ?? u.cpuS));
     rss += u.rssMb;
   }
-  const selfCpu = self ? (process.cpuUsage(selfStart).user + process.cpuUsage(selfStart).system) / 1e6 : 0;
-  return { cpu: cpu + selfCpu, ffmpegCpu: cpu, selfCpu, rss };
+  return { cpu: [...byPid.values()].reduce((a, b) => a + b, 0), byPid, rss };
+}
+
+/** bench/footage-recorder.ts in a child process, asked one thing at a time. */
+function recorderProcess() {
+  const child = fork(fileURLToPath(new URL('./footage-recorder.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  return {
+    pid: child.pid!,
+    ask<K extends RecorderReply['kind']>(job: RecorderJob, want: K): Promise<Extract<RecorderReply, { kind: K }>> {
+      return new Promise((resolve, reject) => {
+        const onExit = (code: number | null) => reject(new Error(`benchmark recorder exited with ${code}`));
+        child.once('exit', onExit);
+        child.once('message', (m: RecorderReply) => {
+          child.off('exit', onExit);
+          if (m.kind === want) resolve(m as Extract<RecorderReply, { kind: K }>);
+          else reject(new Error(`benchmark recorder answered ${m.kind}, expected ${want}`));
+        });
+        child.send(job);
+      });
+    },
+  };
 }
 
 async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   const names = Array.from({ length: CAMERAS }, (_, i) => `cam-${i}`);
   const rtsp = new RtspTestServer({ mounts: names });
   await rtsp.start();
-  const seconds = ctx.quick ? 6 : 30;
-  // Production segments are a minute long; 10 s in the full run so a 30 s sample closes several per camera.
-  const segmentSeconds = ctx.quick ? 2 : 10;
+  // The full run records at the production settings (one-minute segments, the default) over
+  // two minutes, so every camera closes, hashes and indexes two segments inside the sample.
+  const seconds = ctx.quick ? 6 : 120;
+  const segmentSeconds = ctx.quick ? 2 : 60;
   const root = mkdtempSync(path.join(tmpdir(), 'contactd-bench-rec-'));
   // Full run: 640x360 15 fps at 1 Mbit/s (closer to a camera's stream than the tiny test pattern);
   // the 8 publishers' encoding load is the same in both phases. Quick run: 320x240 10 fps.
@@ -89,59 +110,59 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const aloneDir = path.join(root, 'alone');
     const procs: ChildProcess[] = names.map((name) => {
       mkdirSync(path.join(aloneDir, name), { recursive: true });
-      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10 });
+      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10, progressFile: path.join(aloneDir, `${name}-progress.txt`), progressSeconds: 2 });
       return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
     });
-    await new Promise((r) => setTimeout(r, 2000));
+    await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
     ctx.log(`footage: ffmpeg alone, ${CAMERAS} cameras, ${seconds}s`);
-    const alone = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean), false);
+    const alone = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean));
     for (const p of procs) p.kill('SIGINT');
     await new Promise((r) => setTimeout(r, 500));
 
-    // The daemon's recorder: same ffmpeg plus hashing, indexing and tagging each segment.
+    // The daemon's recorder in a process of its own: same ffmpeg plus hashing, indexing and tagging.
     const dataDir = path.join(root, 'daemon');
-    const site = { cameras: names.map((id) => ({ id, name: id, zones: ['z'], onvif: { url: 'http://127.0.0.1/', username: 'x' } })), rooms: [] };
-    const store = openStore(dataDir, systemClock);
-    const footage = footageRepo(store.db, () => systemClock.now());
-    const tagger = createFootageTagger({ store, footage, site, clock: systemClock, logger, evidence: { beforeSeconds: 60, afterSeconds: 240 } });
     const footageDir = path.join(dataDir, 'footage');
-    const recorder = createRecorderService({ cameraIds: names, footageDir, streamUri: (id) => rtsp.uri(id), skewMs: () => 0, sink: tagger.sink(), clock: systemClock, logger, segmentSeconds, minFreeBytes: 1 });
-    // This process's own CPU over the same time while not recording: the part of the daemon
-    // figure that is Node itself, not recording.
-    const idle = await sample(seconds, () => [], true);
-    await recorder.start();
-    await new Promise((r) => setTimeout(r, 2000));
+    const daemon = recorderProcess();
+    await daemon.ask({ kind: 'setup', uris: Object.fromEntries(names.map((n) => [n, rtsp.uri(n)])), dataDir, segmentSeconds }, 'ready');
+    // The daemon process's own CPU while not recording (this also lets the collections that
+    // follow start-up happen outside the sample).
+    const idleSeconds = ctx.quick ? 3 : 30;
+    const idle = await sample(idleSeconds, () => [daemon.pid]);
+    await daemon.ask({ kind: 'start' }, 'recording');
+    // ffmpeg's RTSP start and the first progress reports, outside the sample.
+    await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
     ctx.log(`footage: daemon recorder, ${CAMERAS} cameras, ${seconds}s`);
-    const heapBefore = process.memoryUsage().rss / 1024 / 1024;
-    const segmentsBefore = footage.countLive();
-    const daemon = await sample(seconds, () => ffmpegPidsWriting(footageDir), true);
-    const segmentsDuring = footage.countLive() - segmentsBefore;
-    const heapAfter = process.memoryUsage().rss / 1024 / 1024;
-    await recorder.stop();
-    const segments = footage.countLive();
+    const rssBefore = procUsage(daemon.pid).rssMb;
+    const segmentsBefore = (await daemon.ask({ kind: 'count' }, 'count')).segments;
+    const ffmpegs = () => ffmpegPidsWriting(footageDir);
+    const recorded = await sample(seconds, () => [daemon.pid, ...ffmpegs()]);
+    const node = recorded.byPid.get(daemon.pid) ?? 0;
+    const segmentsDuring = (await daemon.ask({ kind: 'count' }, 'count')).segments - segmentsBefore;
+    const rssAfter = procUsage(daemon.pid).rssMb;
+    const { segments, files } = await daemon.ask({ kind: 'stop' }, 'stopped');
     // What SHA-256 of every recorded byte costs, measured by hashing the same files again
     // the way the recorder does (its hashing thread; process CPU counts every thread).
-    const files = names.flatMap((id) => footage.overlapping(id, 0, Number.MAX_SAFE_INTEGER));
     const hasher = new FileHasher(logger);
-    await hasher.hash(files[0]!.path);
+    await hasher.hash(files[0]!);
     const hashStart = process.cpuUsage();
-    for (const f of files) await hasher.hash(f.path);
+    for (const f of files) await hasher.hash(f);
     const hashAll = process.cpuUsage(hashStart);
     await hasher.close();
     const hashCpuS = ((hashAll.user + hashAll.system) / 1e6) * (segmentsDuring / Math.max(1, files.length));
-    store.close();
     return {
-      record_cpu_ratio_8cam: daemon.cpu / alone.cpu,
+      record_cpu_ratio_8cam: recorded.cpu / alone.cpu,
       record_ffmpeg_alone_cpu_s_8cam: alone.cpu,
-      record_daemon_total_cpu_s_8cam: daemon.cpu,
-      record_daemon_node_cpu_s_8cam: daemon.selfCpu,
-      record_daemon_node_cpu_ms_per_segment: (daemon.selfCpu * 1000) / Math.max(1, segmentsDuring),
-      record_daemon_node_idle_cpu_s: idle.selfCpu,
+      record_daemon_total_cpu_s_8cam: recorded.cpu,
+      record_daemon_node_cpu_s_8cam: node,
+      record_daemon_node_cpu_ms_per_segment: (node * 1000) / Math.max(1, segmentsDuring),
+      // Scaled to the sample's length.
+      record_daemon_node_idle_cpu_s: (idle.cpu * seconds) / idleSeconds,
       record_daemon_hash_cpu_s_8cam: hashCpuS,
-      record_cpu_ratio_8cam_less_idle_and_hash: (daemon.cpu - idle.selfCpu - hashCpuS) / alone.cpu,
+      record_cpu_ratio_8cam_less_hash: (recorded.cpu - hashCpuS) / alone.cpu,
       record_ffmpeg_alone_rss_mb_8cam: alone.rss,
-      record_daemon_ffmpeg_rss_mb_8cam: daemon.rss,
-      record_daemon_node_rss_growth_mb: heapAfter - heapBefore,
+      record_daemon_ffmpeg_rss_mb_8cam: recorded.rss - rssAfter,
+      record_daemon_node_rss_mb: rssAfter,
+      record_daemon_node_rss_growth_mb: rssAfter - rssBefore,
       record_segments_indexed: segments,
       record_stream_kbit_s: ctx.quick ? 0 : 1000,
       record_segment_seconds: segmentSeconds,

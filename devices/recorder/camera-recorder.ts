@@ -1,8 +1,13 @@
 /**
  * Records one camera: one ffmpeg with stream copy, cut into MP4 segments; each segment
  * is hashed (SHA-256, off the event loop) and handed to the index as it closes. ffmpeg is restarted with
- * exponential backoff when it dies or stalls (no progress for stallSeconds); the time
- * not recorded is reported as a gap. Partial files of a dead run are removed.
+ * exponential backoff when it dies or stalls; the time not recorded is reported as a gap.
+ * Partial files of a dead run are removed.
+ *
+ * Stall: neither a closed segment nor an advance of ffmpeg's output time for stallSeconds.
+ * ffmpeg appends its -progress reports to a file of the run, whose tail is read at the
+ * stall checks (on the service's one timer for all its checks), so a healthy recording
+ * wakes the daemon only when a segment closes and at those checks.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
@@ -14,6 +19,8 @@ import type { RecordedSegment } from '../../src/domain/segment.js';
 import { LineSplitter, parseSegmentListLine } from './segment-list.js';
 import { sha256OfFile } from '../../src/footage/file-hash.js';
 import type { FileHash } from './file-hasher.js';
+import { CheckTimer, stallCheckPeriodMs } from './check-timer.js';
+import { ProgressFile } from './progress-file.js';
 
 export type ClosedSegment = RecordedSegment;
 
@@ -40,6 +47,8 @@ export interface CameraRecorderOptions {
   sink: RecorderSink;
   /** SHA-256 and size of a closed segment (the service's hashing thread; default in-process). */
   hashFile?: (file: string) => Promise<FileHash>;
+  /** The service's check timer shared by all cameras (default: one of its own). */
+  checkTimer?: CheckTimer;
 }
 
 export class CameraRecorder {
@@ -49,8 +58,12 @@ export class CameraRecorder {
   private running = false;
   private backoff: number;
   private cancelTimer: (() => void) | undefined;
+  private unwatchStall: (() => void) | undefined;
+  private readonly checkTimer: CheckTimer;
   private lastProgressAt = 0;
+  /** ffmpeg's output time (µs) in its latest progress report (-1: none yet). */
   private lastOutTime = -1;
+  private progress: ProgressFile | undefined;
   private lastEndAt: number | undefined;
   /** Wall-clock time of the current run's stream time 0 (set by its first closed segment). */
   private anchor: number | undefined;
@@ -65,6 +78,11 @@ export class CameraRecorder {
 
   constructor(private readonly o: CameraRecorderOptions) {
     this.backoff = o.backoffMs ?? 1000;
+    this.checkTimer = o.checkTimer ?? new CheckTimer(o.clock, stallCheckPeriodMs(this.stallMs));
+  }
+
+  private get stallMs(): number {
+    return (this.o.stallSeconds ?? 10) * 1000;
   }
 
   get dir(): string {
@@ -90,6 +108,7 @@ export class CameraRecorder {
     this.running = false;
     this.generation += 1;
     this.cancelTimer?.();
+    this.unwatchStall?.();
     const proc = this.proc;
     const kill = proc && proc.exitCode === null ? setTimeout(() => proc.kill('SIGKILL'), 5000) : undefined;
     if (kill) proc!.kill('SIGINT');
@@ -113,6 +132,8 @@ export class CameraRecorder {
     // never start an ffmpeg nobody supervises, nor a second one for the same camera.
     if (!this.running || generation !== this.generation) return;
     this.runPrefix = `${this.o.cameraId}-${this.o.clock.now()}-`;
+    this.progress?.close();
+    this.progress = new ProgressFile(path.join(this.dir, `${this.runPrefix}progress.txt`));
     this.anchor = undefined;
     const args = recorderArgs({
       inputUri: uri,
@@ -121,11 +142,14 @@ export class CameraRecorder {
       segmentSeconds: this.o.segmentSeconds,
       transport: this.o.transport ?? 'udp',
       ioTimeoutSeconds: this.o.stallSeconds ?? 10,
+      progressFile: this.progress.file,
+      progressSeconds: Math.max(1, Math.floor((this.o.stallSeconds ?? 10) / 4)),
     });
     const proc = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     this.lastProgressAt = this.o.clock.now();
     this.lastOutTime = -1;
+
     const out = new LineSplitter();
     const err = new LineSplitter();
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d).forEach((l) => this.onListLine(l)));
@@ -137,32 +161,34 @@ export class CameraRecorder {
   }
 
   private watchStall(proc: ChildProcess): void {
-    const stallMs = (this.o.stallSeconds ?? 10) * 1000;
-    this.cancelTimer = this.o.clock.setTimeout(() => {
-      if (this.proc !== proc || proc.exitCode !== null) return;
-      if (this.o.clock.now() - this.lastProgressAt > stallMs) {
-        this.o.logger.warn({ camera: this.o.cameraId, stallMs }, 'recorder stalled: no progress from ffmpeg; restarting it');
-        // A stall before the run's first segment is the same gap as the one that started it
-        // (disk full, camera offline): keep its start and its reason.
-        this.gapSince ??= { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
-        proc.kill('SIGKILL');
-        return;
-      }
-      this.watchStall(proc);
-    }, 1000);
+    const unwatch = this.checkTimer.every(() => {
+      if (this.proc === proc && proc.exitCode === null) this.checkStall(proc);
+      else unwatch();
+    });
+    this.unwatchStall = unwatch;
+  }
+
+  private checkStall(proc: ChildProcess): void {
+    const now = this.o.clock.now();
+    // Progress seen within half the limit needs no look yet; a stall is still caught within the
+    // limit plus one check period.
+    if (now - this.lastProgressAt < this.stallMs / 2) return;
+    const outTime = this.progress?.outTime() ?? -1;
+    if (outTime > this.lastOutTime) {
+      this.lastOutTime = outTime;
+      this.lastProgressAt = now;
+      return;
+    }
+    if (now - this.lastProgressAt <= this.stallMs) return;
+    this.o.logger.warn({ camera: this.o.cameraId, stallMs: this.stallMs }, 'recorder stalled: no new video from ffmpeg; restarting it');
+    // A stall before the run's first segment is the same gap as the one that started it
+    // (disk full, camera offline): keep its start and its reason.
+    this.gapSince ??= { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
+    this.unwatchStall?.();
+    proc.kill('SIGKILL');
   }
 
   private onStderrLine(line: string): void {
-    const m = /^out_time_us=(\d+)/.exec(line);
-    if (m) {
-      const t = Number(m[1]);
-      if (t > this.lastOutTime) {
-        this.lastOutTime = t;
-        this.lastProgressAt = this.o.clock.now();
-      }
-      return;
-    }
-    if (/^[a-z_0-9]+=/.test(line)) return; // other -progress keys
     this.o.logger.warn({ camera: this.o.cameraId, ffmpeg: line.slice(0, 300) }, 'recorder ffmpeg says');
   }
 
@@ -173,7 +199,6 @@ export class CameraRecorder {
       return;
     }
     const now = this.o.clock.now();
-    // A closed segment is progress too (ffmpeg's -progress reports can be seconds apart).
     this.lastProgressAt = now;
     // Stream times map onto the wall clock through an anchor taken when the run's first segment
     // closes; re-anchored if they drift apart by more than 2 s (long stall, camera clock jumps).
@@ -209,6 +234,7 @@ export class CameraRecorder {
   private async onExit(proc: ChildProcess, generation: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     if (this.proc === proc) this.proc = undefined;
     this.cancelTimer?.();
+    this.progress?.close();
     await this.pending;
     await this.removePartials();
     if (!this.running || generation !== this.generation) return;
@@ -236,3 +262,4 @@ export class CameraRecorder {
     indexed.clear();
   }
 }
+

@@ -1,7 +1,9 @@
 /**
  * The recorder's ffmpeg command line: stream copy (no transcoding), RTSP over UDP or TCP,
  * MP4 segments cut at keyframes (the segment muxer only cuts on a keyframe at or after
- * segment_time), each closed segment announced on stdout, progress on stderr.
+ * segment_time), each closed segment announced on stdout, errors only on stderr, and
+ * progress reports written to a file that the recorder reads when it checks for a stall
+ * (not to a pipe: a pipe would wake the daemon for every report of every camera).
  */
 
 export interface RecorderArgs {
@@ -13,6 +15,9 @@ export interface RecorderArgs {
   transport: 'udp' | 'tcp';
   /** RTSP socket timeout before ffmpeg gives up on a dead stream. */
   ioTimeoutSeconds: number;
+  /** Where ffmpeg appends its -progress reports, every progressSeconds. */
+  progressFile: string;
+  progressSeconds: number;
 }
 
 export function recorderArgs(a: RecorderArgs): string[] {
@@ -24,7 +29,7 @@ export function recorderArgs(a: RecorderArgs): string[] {
     '-map', '0:v', '-c', 'copy',
     '-f', 'segment', '-segment_time', String(a.segmentSeconds), '-segment_format', 'mp4', '-reset_timestamps', '1',
     '-segment_list', 'pipe:1', '-segment_list_type', 'csv',
-    '-progress', 'pipe:2', '-stats_period', '2',
+    '-progress', a.progressFile, '-stats_period', String(a.progressSeconds),
     `${a.outputDir}/${a.pattern}`,
   ];
 }

@@ -8,7 +8,9 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { HashReply, HashRequest } from './file-hasher.js';
 
-const buffer = Buffer.allocUnsafe(1 << 20);
+// 128 KiB: small enough to stay in the CPU cache between the read and the hash (a 1 MiB
+// buffer made hashing a page-cached segment about 35% dearer on the benchmark machine).
+const buffer = Buffer.allocUnsafe(128 << 10);
 
 function hashFile(file: string): { sha256: string; bytes: number } {
   const hash = createHash('sha256');

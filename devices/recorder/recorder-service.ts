@@ -10,6 +10,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import { CameraRecorder, type RecorderSink } from './camera-recorder.js';
 import { FileHasher } from './file-hasher.js';
+import { CheckTimer, stallCheckPeriodMs } from './check-timer.js';
 
 export interface RecorderServiceOptions {
   cameraIds: readonly string[];
@@ -52,6 +53,9 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
   const recorders = new Map<string, CameraRecorder>();
   let hasher: FileHasher | undefined;
   const hashFile = (file: string) => (hasher ??= new FileHasher(o.logger)).hash(file);
+  const stallSeconds = o.stallSeconds ?? 10;
+  // One timer for every camera's stall check and the free-space check.
+  const checkTimer = new CheckTimer(o.clock, Math.min(o.diskCheckEveryMs ?? 5000, stallCheckPeriodMs(stallSeconds * 1000)));
   for (const cameraId of o.cameraIds) {
     recorders.set(
       cameraId,
@@ -62,13 +66,14 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
         footageDir: o.footageDir,
         segmentSeconds: o.segmentSeconds ?? 60,
         transport: o.transport ?? 'udp',
-        stallSeconds: o.stallSeconds ?? 10,
+        stallSeconds,
         backoffMs: o.backoffMs ?? 1000,
         maxBackoffMs: o.maxBackoffMs ?? 30_000,
         clock: o.clock,
         logger: o.logger,
         sink: o.sink,
         hashFile,
+        checkTimer,
       }),
     );
   }
@@ -76,8 +81,8 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
   const freeBytes = o.freeBytes ?? volumeFreeBytes;
   let diskFull = false;
   let pausedAt = 0;
-  let running = false;
-  let cancel: (() => void) | undefined;
+  let stopDiskChecks: (() => void) | undefined;
+  let checkingDisk = false;
 
   /** Returns true when there is room to record. */
   async function ensureSpace(): Promise<boolean> {
@@ -108,9 +113,13 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
     }
   }
 
-  function schedule(): void {
-    if (!running) return;
-    cancel = o.clock.setTimeout(() => void checkDisk().finally(schedule), o.diskCheckEveryMs ?? 5000);
+  /** Registers the free-space check on the shared timer; a check still running is not overlapped. */
+  function scheduleDiskChecks(): void {
+    stopDiskChecks = checkTimer.every(() => {
+      if (checkingDisk) return;
+      checkingDisk = true;
+      void checkDisk().finally(() => (checkingDisk = false));
+    });
   }
 
   return {
@@ -120,7 +129,6 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
       return diskFull;
     },
     async start() {
-      running = true;
       hasher ??= new FileHasher(o.logger);
       const { mkdir } = await import('node:fs/promises');
       await mkdir(o.footageDir, { recursive: true, mode: 0o700 });
@@ -130,11 +138,11 @@ export function createRecorderService(o: RecorderServiceOptions): RecorderServic
         pausedAt = o.clock.now();
         o.logger.error({ minFree }, 'footage disk full: recording not started');
       }
-      schedule();
+      scheduleDiskChecks();
     },
     async stop() {
-      running = false;
-      cancel?.();
+      stopDiskChecks?.();
+      stopDiskChecks = undefined;
       await Promise.all([...recorders.values()].map((r) => r.stop()));
       await hasher?.close();
       hasher = undefined;

@@ -79,4 +79,15 @@ describe.skipIf(!have)('recorder with real ffmpeg', { retry: 2 }, () => {
     expect(segments[before]!.startAt).toBeGreaterThanOrEqual(gap.toAt);
   }, 60_000);
 
+  it('keeps a healthy ffmpeg running when its segments are longer than the stall limit', async () => {
+    // Progress comes from ffmpeg's progress file, not only from closed segments: 10-s segments
+    // under a 4-s stall limit must not be mistaken for a stall (ffmpeg's RTSP start takes ~3 s).
+    const { segments, gaps, service: svc } = record('cam-a', { segmentSeconds: 10, stallSeconds: 4 });
+    await svc.start();
+    await until(() => segments.length >= 2, 40_000);
+    expect(svc.recorders.get('cam-a')!.restarts).toBe(0);
+    expect(gaps.every((g) => g.reason === 'recorder starting')).toBe(true);
+    expect(segments[1]!.endAt - segments[1]!.startAt).toBeGreaterThan(8000);
+  }, 50_000);
+
 });

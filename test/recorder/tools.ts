@@ -34,7 +34,7 @@ export async function until<T>(fn: () => T | undefined | false, ms = 15_000): Pr
 }
 
 /** A recorder service on one test stream, short segments and quick restarts, with what it reported. */
-export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number } = {}) {
+export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number; segmentSeconds?: number; stallSeconds?: number } = {}) {
   const dir = tempDir('contactd-rec-');
   const segments: ClosedSegment[] = [];
   const gaps: { cameraId: string; fromAt: number; toAt: number; reason: string }[] = [];
@@ -46,8 +46,8 @@ export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes
     sink: { segmentClosed: (s) => segments.push(s), gap: (g) => gaps.push(g) },
     clock: systemClock,
     logger: pino({ level: 'silent' }),
-    segmentSeconds: 1,
-    stallSeconds: 3,
+    segmentSeconds: opts.segmentSeconds ?? 1,
+    stallSeconds: opts.stallSeconds ?? 3,
     backoffMs: 200,
     maxBackoffMs: 1000,
     // RTP over the RTSP connection: loopback UDP drops the first packets now and then.

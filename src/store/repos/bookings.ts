@@ -53,6 +53,9 @@ const toMovement = (r: MovementRow): Movement => ({
 });
 
 export function bookingsRepo(db: Db, now: () => number) {
+  // Prepared once: the footage tagger asks these for every closed segment and every sighting.
+  const overlappingStmt = db.prepare("SELECT * FROM bookings WHERE status = 'booked' AND start_at < ? AND end_at > ? ORDER BY start_at");
+  const movementsStmt = db.prepare('SELECT * FROM movements WHERE booking_id = ? ORDER BY window_start, id');
   const participantsOf = (ids: string[]): Map<string, Participant[]> => {
     const out = new Map<string, Participant[]>(ids.map((id) => [id, []]));
     if (ids.length === 0) return out;
@@ -124,10 +127,7 @@ export function bookingsRepo(db: Db, now: () => number) {
     },
     /** Booked visits whose times overlap [from, to). */
     listOverlapping(from: number, to: number): StoredBooking[] {
-      const rows = db
-        .prepare("SELECT * FROM bookings WHERE status = 'booked' AND start_at < ? AND end_at > ? ORDER BY start_at")
-        .all(to, from) as Row[];
-      return hydrate(rows);
+      return hydrate(overlappingStmt.all(to, from) as Row[]);
     },
     /** Moves a booked visit (times, day, room, supervisor); the caller re-plans and replaces its movements in the same transaction. */
     reschedule(id: string, c: { start: number; end: number; localDate: string; roomId: string; supervisorId?: string }): StoredBooking | undefined {
@@ -166,9 +166,7 @@ export function bookingsRepo(db: Db, now: () => number) {
       })();
     },
     movements(bookingId: string): Movement[] {
-      return (db.prepare('SELECT * FROM movements WHERE booking_id = ? ORDER BY window_start, id').all(bookingId) as MovementRow[]).map(
-        toMovement,
-      );
+      return (movementsStmt.all(bookingId) as MovementRow[]).map(toMovement);
     },
     /** Movements of booked (not cancelled) visits whose windows touch [from, to). */
     movementsBetween(from: number, to: number): Movement[] {
