@@ -12,6 +12,8 @@ import type { Clock } from '../../src/clock.js';
 import { createOnvifCam, type OnvifCam } from './onvif-client.js';
 import { parseNotification, type CameraSignal } from './event-topics.js';
 import { measureSkew, type SkewReading } from './skew.js';
+import { readMediaSetup } from './media-setup.js';
+import { PULL_MARGIN_MS, PULL_WAIT_MS, PullTimeoutError, pullWithDeadline, routePullPoint } from './pull-point.js';
 
 export interface CameraDriverOptions {
   cameraId: string;
@@ -32,6 +34,15 @@ export interface CameraDriverOptions {
   /** First reconnect delay; doubles up to maxBackoffMs. */
   backoffMs?: number;
   maxBackoffMs?: number;
+  /** A PullMessages unanswered this long is cut off and counted as hung (default PT1M + 10 s). */
+  pullDeadlineMs?: number;
+}
+
+/** Failures by kind since start, for status and alerts. */
+export interface CameraDriverCounters {
+  connectFailures: number;
+  pullFailures: number;
+  hungPulls: number;
 }
 
 export interface CameraInfo {
@@ -55,10 +66,13 @@ export interface CameraDriverListener {
 type Loose = Record<string, unknown> | undefined;
 const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
+const STOP_CAP_MS = 3000;
+
 export class OnvifCameraDriver {
   info: CameraInfo = {};
   online = false;
   lastSkew: SkewReading | undefined;
+  readonly counters: CameraDriverCounters = { connectFailures: 0, pullFailures: 0, hungPulls: 0 };
   private cam: OnvifCam | undefined;
   private agent = new Agent({ keepAlive: false });
   private running = false;
@@ -67,6 +81,9 @@ export class OnvifCameraDriver {
   private backoff: number;
   private wakeBackoff: (() => void) | undefined;
   private lastFailure: string | undefined;
+  /** Aborted on stop and on offline: ends a pull the camera is holding open. */
+  private session = new AbortController();
+  private loop: Promise<void> | undefined;
 
   constructor(
     private readonly o: CameraDriverOptions,
@@ -78,19 +95,31 @@ export class OnvifCameraDriver {
   start(): void {
     if (this.running) return;
     this.running = true;
-    void this.runLoop();
+    this.loop = this.runLoop();
   }
 
+  /** Ends the camera's requests (a held-open pull included) and resolves once its loop has ended. */
   async stop(): Promise<void> {
     this.running = false;
     this.cancelProbe?.();
     this.wakeBackoff?.();
-    // Closing the agent's sockets ends a PullMessages the camera is holding open.
+    this.session.abort(new Error('driver stopped'));
     this.agent.destroy();
+    // Every request is cut off above, so the loop ends at once; the cap only keeps an
+    // unforeseen hang in the package from holding up the daemon's shutdown.
+    let cancelCap: (() => void) | undefined;
+    const capped = await Promise.race([
+      this.loop?.then(() => false),
+      new Promise<boolean>((resolve) => (cancelCap = this.o.clock.setTimeout(() => resolve(true), STOP_CAP_MS))),
+    ]);
+    cancelCap?.();
+    if (capped) this.o.logger.warn({ camera: this.o.cameraId }, 'camera driver did not stop in time; left behind');
   }
 
   private newCam(): OnvifCam {
     const u = new URL(this.o.url);
+    this.session.abort(new Error('reconnecting'));
+    this.session = new AbortController();
     this.agent.destroy();
     this.agent = new Agent({ keepAlive: false });
     return createOnvifCam({
@@ -109,12 +138,15 @@ export class OnvifCameraDriver {
   /** Connect, then pull events until something fails; reconnect with backoff. */
   private async runLoop(): Promise<void> {
     while (this.running) {
+      let connected = false;
       try {
         await this.connect();
+        connected = true;
         this.backoff = this.o.backoffMs ?? 1000;
         await this.pullLoop();
       } catch (e) {
         if (!this.running) break;
+        if (!connected) this.counters.connectFailures += 1;
         this.markOffline(describeFailure(e));
       }
       if (!this.running) break;
@@ -133,13 +165,16 @@ export class OnvifCameraDriver {
     const cam = this.newCam();
     this.cam = cam;
     await this.checkClock(cam);
-    await cam.connect();
+    this.assertRunning();
+    // Not cam.connect(): see media-setup.ts (its getActiveSources can leave it never settling).
+    const { profileToken } = await readMediaSetup(cam);
+    this.assertRunning();
     const device = (await cam.getDeviceInformation()) as Loose;
-    const profiles = (cam.profiles as unknown as Loose[] | undefined) ?? [];
-    const profile = profiles[0];
-    const profileToken = str((profile?.$ as Loose)?.token);
+    this.assertRunning();
     const stream = (await cam.getStreamUri({ protocol: 'RTSP', profileToken })) as Loose;
+    this.assertRunning();
     const snapshot = (await cam.getSnapshotUri({ profileToken }).catch(() => undefined)) as Loose;
+    this.assertRunning();
     this.info = {
       manufacturer: str(device?.manufacturer),
       model: str(device?.model),
@@ -167,22 +202,57 @@ export class OnvifCameraDriver {
     }
   }
 
+  /** A stop() during connect ends it at the next step rather than after every remaining request. */
+  private assertRunning(): void {
+    if (!this.running) throw new Error('driver stopped');
+  }
+
   private async pullLoop(): Promise<void> {
     const cam = this.cam!;
     await cam.createPullPointSubscription();
     let lastRenew = this.o.clock.now();
+    let failedInARow = 0;
     while (this.running && this.online) {
-      const data = (await cam.pullMessages({ messageLimit: 20 })) as Loose;
+      let data: Loose;
+      try {
+        data = (await pullWithDeadline(cam, this.pullOptions())) as Loose;
+      } catch (e) {
+        if (!this.running || !this.online) break;
+        failedInARow += 1;
+        await this.pullFailed(cam, e, failedInARow);
+        lastRenew = this.o.clock.now();
+        continue;
+      }
+      failedInARow = 0;
       this.failures = 0;
       const list = data?.notificationMessage;
       for (const message of Array.isArray(list) ? list : list === undefined ? [] : [list]) this.onMessage(message);
       if (this.o.clock.now() - lastRenew > 50_000) {
         // Axis needs Renew; others extend on every pull. A camera without Renew just ignores it.
+        routePullPoint(cam, this.agent, this.session.signal);
         await cam.renew({}).catch(() => undefined);
         lastRenew = this.o.clock.now();
       }
     }
     if (this.running) throw new Error('camera stopped answering');
+  }
+
+  private pullOptions() {
+    return { agent: this.agent, clock: this.o.clock, session: this.session.signal, deadlineMs: this.o.pullDeadlineMs ?? PULL_WAIT_MS + PULL_MARGIN_MS, messageLimit: 20 };
+  }
+
+  /**
+   * Counts a failed or hung pull and subscribes again: a pull point that stopped answering
+   * is abandoned (it expires by its termination time, Core 9.2.1). Enough failures in a row
+   * and the connection is given up (the caller reconnects with backoff).
+   */
+  private async pullFailed(cam: OnvifCam, e: unknown, failedInARow: number): Promise<void> {
+    this.counters.pullFailures += 1;
+    if (e instanceof PullTimeoutError) this.counters.hungPulls += 1;
+    const reason = (e as Error).message;
+    if (failedInARow >= (this.o.offlineAfterFailures ?? 3)) throw new Error(`${failedInARow} event pulls in a row failed: ${reason}`);
+    this.o.logger.warn({ camera: this.o.cameraId, reason, failedInARow }, 'camera event pull failed; subscribing again');
+    await cam.createPullPointSubscription();
   }
 
   private onMessage(message: unknown): void {
@@ -213,6 +283,7 @@ export class OnvifCameraDriver {
       this.failures += 1;
       if (this.failures >= (this.o.offlineAfterFailures ?? 3)) {
         this.markOffline(`no answer to ${this.failures} probes: ${(e as Error).message}`);
+        this.session.abort(new Error('camera offline'));
         this.agent.destroy();
         return;
       }

@@ -7,7 +7,7 @@ import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import type { CameraConfig } from '../../src/config/schema.js';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { OnvifCameraDriver, type CameraInfo } from './camera-driver.js';
+import { OnvifCameraDriver, type CameraDriverCounters, type CameraInfo } from './camera-driver.js';
 import type { CameraSignal } from './event-topics.js';
 import type { SkewReading } from './skew.js';
 
@@ -26,7 +26,7 @@ export interface CameraServiceOptions {
   clock: Clock;
   logger: Logger;
   onEvent: (event: DeviceEvent) => void;
-  driver?: Partial<{ probeEveryMs: number; offlineAfterFailures: number; skewWarnMs: number; backoffMs: number; maxBackoffMs: number; requestTimeoutMs: number }>;
+  driver?: Partial<{ probeEveryMs: number; offlineAfterFailures: number; skewWarnMs: number; backoffMs: number; maxBackoffMs: number; requestTimeoutMs: number; pullDeadlineMs: number }>;
 }
 
 export interface CameraStatus {
@@ -34,6 +34,8 @@ export interface CameraStatus {
   online: boolean;
   info: CameraInfo;
   skew?: SkewReading;
+  /** Connect, pull and hung-pull failures since start. */
+  counters: CameraDriverCounters;
 }
 
 export interface CameraService {
@@ -113,7 +115,7 @@ export function createCameraService(o: CameraServiceOptions): CameraService {
     async stop() {
       await Promise.all([...drivers.values()].map((d) => d.stop()));
     },
-    status: () => [...drivers].map(([cameraId, d]) => ({ cameraId, online: d.online, info: d.info, ...(d.lastSkew ? { skew: d.lastSkew } : {}) })),
+    status: () => [...drivers].map(([cameraId, d]) => ({ cameraId, online: d.online, info: d.info, counters: { ...d.counters }, ...(d.lastSkew ? { skew: d.lastSkew } : {}) })),
     streamUri: (id) => drivers.get(id)?.info.streamUri,
     skewMs: (id) => drivers.get(id)?.lastSkew?.skewMs ?? 0,
   };

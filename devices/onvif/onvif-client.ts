@@ -22,14 +22,18 @@ export interface OnvifCam {
   connect(): Promise<unknown>;
   getSystemDateAndTime(): Promise<unknown>;
   getDeviceInformation(): Promise<unknown>;
+  getServices(includeCapability: boolean): Promise<unknown>;
+  getCapabilities(): Promise<unknown>;
+  getProfiles(): Promise<unknown>;
+  getVideoSources(): Promise<unknown>;
   getStreamUri(options: { protocol: string; profileToken?: string }): Promise<unknown>;
   getSnapshotUri(options: { profileToken?: string }): Promise<unknown>;
   createPullPointSubscription(): Promise<unknown>;
   pullMessages(options: { messageLimit: number }): Promise<unknown>;
   renew(options: Record<string, never>): Promise<unknown>;
   unsubscribe(): Promise<unknown>;
-  /** Filled by connect(): the media profiles. */
-  readonly profiles: unknown;
+  /** Filled by createPullPointSubscription(): the pull point's address, a url.parse() object (see pull-point.ts). */
+  readonly events: { subscription?: { subscriptionReference?: { address?: unknown } } };
   /** EventEmitter methods pass through the package's proxy to the callback-style Cam (emits rawResponse). */
   on: EventEmitter['on'];
   off: EventEmitter['off'];

@@ -5,7 +5,9 @@
  * GetSystemDateAndTime are filled with the replay's clock (so skew can be measured) keeping
  * the captured shape. WS-Security UsernameToken digests are checked like a real camera
  * (ONVIF Core 5.9.1; a wrong password gets the vendor's own fault); PullMessages answers
- * come from a queue the test fills with fixture names.
+ * come from a queue the test fills with fixture names. `hangPulls` makes it take PullMessages
+ * requests and never answer them (a wedged camera event service), counting those the client
+ * closes.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
@@ -46,6 +48,11 @@ export interface ReplayRequest {
 
 export class ReplayCamera {
   readonly requests: ReplayRequest[] = [];
+  /** PullMessages requests to accept and never answer, from the next one on. */
+  hangPulls = 0;
+  /** Unanswered pulls being held now, and those the client gave up on (closed). */
+  heldPulls = 0;
+  closedUnansweredPulls = 0;
   readonly profile: VendorProfile;
   private readonly server: Server;
   private readonly queue: string[] = [];
@@ -107,6 +114,15 @@ export class ReplayCamera {
     const action = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]+)/.exec(body)?.[1] ?? 'Unknown';
     const authorized = /UsernameToken/.test(body) && checkWsSecurity(body, this.o, Date.now() + (this.o.skewMs ?? 0), this.seenNonces).ok;
     this.requests.push({ action, path: req.url ?? '', authorized });
+    if (action === 'PullMessages' && authorized && this.hangPulls > 0) {
+      this.hangPulls -= 1;
+      this.heldPulls += 1;
+      res.on('close', () => {
+        this.heldPulls -= 1;
+        this.closedUnansweredPulls += 1;
+      });
+      return;
+    }
     const answer = await this.answer(action, body, authorized);
     res.writeHead(answer.status, { 'content-type': 'application/soap+xml; charset=utf-8' });
     res.end(this.rewrite(answer.xml));

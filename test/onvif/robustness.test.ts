@@ -1,0 +1,151 @@
+/**
+ * The camera driver against two camera faults that used to wedge it: media profiles that
+ * match none of the camera's video sources (the onvif package's getActiveSources throws
+ * inside an HTTP callback, and its connect() never settled), and a camera that takes a
+ * PullMessages request and never answers it (the package's own request, out of reach of
+ * stop() and with an 80-s timeout).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import fc from 'fast-check';
+import { systemClock } from '../../src/clock.js';
+import type { CameraConfig } from '../../src/config/schema.js';
+import type { DeviceEvent } from '../../src/domain/device-events.js';
+import { createCameraService, type CameraService, type CameraServiceOptions } from '../../devices/onvif/camera-service.js';
+import { chooseProfile } from '../../devices/onvif/media-setup.js';
+import { ReplayCamera } from './replay-camera.js';
+
+const PASSWORD = 'robust-pw';
+
+let cameras: ReplayCamera[] = [];
+let services: CameraService[] = [];
+afterEach(async () => {
+  for (const s of services) await s.stop();
+  for (const c of cameras) await c.stop();
+  cameras = [];
+  services = [];
+});
+
+async function until<T>(fn: () => T | undefined | false, what: string, ms = 6000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > end) throw new Error(`not reached in time: ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function replay(vendor: string): Promise<ReplayCamera> {
+  const camera = new ReplayCamera({ vendor, username: 'contactd', password: PASSWORD, pullHoldMs: 100 });
+  await camera.start();
+  cameras.push(camera);
+  return camera;
+}
+
+async function serve(list: Array<{ id: string; camera: ReplayCamera }>, driver: CameraServiceOptions['driver'] = {}) {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const configs: CameraConfig[] = list.map(({ id, camera }) => ({ id, name: id, zones: ['room-1'], onvif: { url: camera.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } }));
+  const events: DeviceEvent[] = [];
+  const service = createCameraService({
+    cameras: configs,
+    env: { CAM_PW: PASSWORD },
+    clock: systemClock,
+    logger,
+    onEvent: (e) => events.push(e),
+    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 200, requestTimeoutMs: 2000, ...driver },
+  });
+  services.push(service);
+  await service.start();
+  const status = (id: string) => service.status().find((s) => s.cameraId === id)!;
+  const online = (id: string) => events.filter((e) => e.type === 'device-availability' && e.deviceId === id && e.online);
+  return { service, events, logs, status, online };
+}
+
+const tcpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+
+describe('profiles that match none of the camera’s video sources', () => {
+  it('fail the connect with the reason logged, are retried and counted, and leave other cameras working', async () => {
+    const bad = await replay('mismatched-source');
+    const good = await replay('common');
+    const { logs, status, online } = await serve([
+      { id: 'cam-bad', camera: bad },
+      { id: 'cam-good', camera: good },
+    ]);
+    await until(() => online('cam-good').length === 1, 'good camera online');
+    await until(() => bad.requests.filter((r) => r.action === 'GetProfiles').length >= 3, 'bad camera retried');
+    await until(() => status('cam-bad').counters.connectFailures >= 2, 'connect failures counted');
+    expect(online('cam-bad')).toEqual([]);
+    expect(status('cam-bad').online).toBe(false);
+    const warnings = logs.filter((l) => l.msg === 'camera unreachable' && l.camera === 'cam-bad');
+    expect(warnings).toHaveLength(1);
+    expect(String(warnings[0]?.reason)).toMatch(/match none of its video sources \(Profile_1 uses VideoSource_9; video sources: VideoSource_1\)/);
+    expect(status('cam-good').info.profileToken).toBe('Profile_1');
+    expect(status('cam-good').counters.connectFailures).toBe(0);
+  });
+
+  it('chooseProfile picks a profile bound to a video source and never throws on hostile input', () => {
+    const profile = (token: string, source: string) => ({ $: { token }, videoSourceConfiguration: { $: { token: 'vsc' }, name: 'cfg', sourceToken: source }, videoEncoderConfiguration: {} });
+    expect(chooseProfile([profile('P9', 'VS9'), profile('P1', 'VS1')], [{ $: { token: 'VS1' } }])).toMatchObject({ ok: true, profileToken: 'P1' });
+    expect(chooseProfile(profile('P1', 'VS1'), { $: { token: 'VS1' } })).toMatchObject({ ok: true, profileToken: 'P1' });
+    expect(chooseProfile([profile('P9', 'VS9')], undefined)).toMatchObject({ ok: true, profileToken: 'P9' });
+    expect(chooseProfile([profile('P9', 'VS9')], [{ $: { token: 'VS1' } }])).toMatchObject({ ok: false });
+    expect(chooseProfile([{ $: { token: 'P1' } }], [])).toMatchObject({ ok: false, reason: expect.stringMatching(/video encoder/) });
+    expect(chooseProfile(undefined, undefined)).toMatchObject({ ok: false, reason: expect.stringMatching(/no media profiles/) });
+    fc.assert(
+      fc.property(fc.anything(), fc.anything(), (profiles, sources) => {
+        const choice = chooseProfile(profiles, sources);
+        expect(choice.ok ? typeof choice.profileToken : typeof choice.reason).toBe('string');
+      }),
+    );
+  });
+});
+
+describe('a camera that takes PullMessages and never answers', () => {
+  it('stop() cuts off the held pull at once and leaves no sockets behind', async () => {
+    const camera = await replay('common');
+    const sockets = tcpSockets();
+    const { service, online } = await serve([{ id: 'cam-1', camera }]);
+    await until(() => online('cam-1').length === 1, 'online');
+    camera.hangPulls = Number.POSITIVE_INFINITY;
+    await until(() => camera.heldPulls === 1, 'a pull held open');
+    const started = Date.now();
+    await service.stop();
+    expect(Date.now() - started).toBeLessThan(2000);
+    await until(() => camera.closedUnansweredPulls === 1, 'camera saw the held pull closed', 2000);
+    await until(() => tcpSockets() <= sockets, 'no sockets left', 2000);
+  });
+
+  it('a pull past its deadline is cut off, counted as hung and retried on a new subscription', async () => {
+    const camera = await replay('common');
+    const { events, logs, status, online } = await serve([{ id: 'cam-1', camera }], { pullDeadlineMs: 600, offlineAfterFailures: 3 });
+    await until(() => online('cam-1').length === 1, 'online');
+    await until(() => camera.requests.some((r) => r.action === 'PullMessages'), 'first pull');
+    camera.hangPulls = 1;
+    await until(() => camera.heldPulls === 1, 'a pull held open');
+    await until(() => camera.closedUnansweredPulls === 1, 'hung pull cut off', 3000);
+    await until(() => status('cam-1').counters.hungPulls === 1, 'hung pull counted');
+    expect(status('cam-1').counters.pullFailures).toBe(1);
+    const warning = logs.find((l) => l.msg === 'camera event pull failed; subscribing again');
+    expect(String(warning?.reason)).toMatch(/did not answer PullMessages within 600 ms/);
+    // Subscribed again and pulling: events flow, the camera never went offline.
+    await until(() => camera.requests.filter((r) => r.action === 'CreatePullPointSubscription').length === 2, 'subscribed again');
+    camera.push('PullMessages.empty');
+    const before = camera.requests.length;
+    await until(() => camera.requests.slice(before).some((r) => r.action === 'PullMessages'), 'pulling again');
+    expect(events.filter((e) => e.type === 'device-availability' && !e.online)).toEqual([]);
+    expect(online('cam-1')).toHaveLength(1);
+  });
+
+  it('pulls that keep hanging put the camera offline and it reconnects', async () => {
+    const camera = await replay('common');
+    const { events, status, online } = await serve([{ id: 'cam-1', camera }], { pullDeadlineMs: 300, offlineAfterFailures: 2 });
+    await until(() => online('cam-1').length === 1, 'online');
+    camera.hangPulls = 2;
+    await until(() => events.find((e) => e.type === 'device-availability' && !e.online), 'offline after 2 hung pulls', 4000);
+    expect(status('cam-1').counters.hungPulls).toBe(2);
+    await until(() => online('cam-1').length === 2, 'reconnected');
+    expect(camera.closedUnansweredPulls).toBe(2);
+  });
+});
