@@ -63,7 +63,8 @@ async function serve(list: Array<{ id: string; camera: ReplayCamera }>, driver: 
   return { service, events, logs, status, online };
 }
 
-const tcpSockets = () => process.getActiveResourcesInfo().filter((r) => r === 'TCPSocketWrap').length;
+/** Open client and server connections, and pending timers, of this worker. */
+const active = (kind: 'TCPSocketWrap' | 'Timeout') => process.getActiveResourcesInfo().filter((r) => r === kind).length;
 
 describe('profiles that match none of the camera’s video sources', () => {
   it('fail the connect with the reason logged, are retried and counted, and leave other cameras working', async () => {
@@ -103,9 +104,10 @@ describe('profiles that match none of the camera’s video sources', () => {
 });
 
 describe('a camera that takes PullMessages and never answers', () => {
-  it('stop() cuts off the held pull at once and leaves no sockets behind', async () => {
+  it('stop() cuts off the held pull at once and leaves no sockets or timers behind', async () => {
     const camera = await replay('common');
-    const sockets = tcpSockets();
+    const sockets = active('TCPSocketWrap');
+    const timers = active('Timeout');
     const { service, online } = await serve([{ id: 'cam-1', camera }]);
     await until(() => online('cam-1').length === 1, 'online');
     camera.hangPulls = Number.POSITIVE_INFINITY;
@@ -114,7 +116,8 @@ describe('a camera that takes PullMessages and never answers', () => {
     await service.stop();
     expect(Date.now() - started).toBeLessThan(2000);
     await until(() => camera.closedUnansweredPulls === 1, 'camera saw the held pull closed', 2000);
-    await until(() => tcpSockets() <= sockets, 'no sockets left', 2000);
+    await until(() => active('TCPSocketWrap') <= sockets, 'no sockets left', 2000);
+    expect(active('Timeout')).toBeLessThanOrEqual(timers);
   });
 
   it('a pull past its deadline is cut off, counted as hung and retried on a new subscription', async () => {
