@@ -106,18 +106,25 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   for (const name of names) rtsp.publish(ctx.quick ? { name, fps: 10, keyframeSeconds: 1 } : { name, width: 640, height: 360, fps: 15, keyframeSeconds: 1, bitrate: '1M' });
   try {
     await new Promise((r) => setTimeout(r, 1500));
-    // ffmpeg alone: the same command lines, nothing reading their output.
-    const aloneDir = path.join(root, 'alone');
-    const procs: ChildProcess[] = names.map((name) => {
-      mkdirSync(path.join(aloneDir, name), { recursive: true });
-      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10, progressFile: path.join(aloneDir, `${name}-progress.txt`), progressSeconds: 2 });
-      return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
-    });
-    await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
-    ctx.log(`footage: ffmpeg alone, ${CAMERAS} cameras, ${seconds}s`);
-    const alone = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean));
-    for (const p of procs) p.kill('SIGINT');
-    await new Promise((r) => setTimeout(r, 500));
+    // ffmpeg alone: the same command lines, nothing reading their output. Measured before
+    // and after the daemon's run and averaged, so a drift of the machine over the run
+    // (the simulated cameras' encoders share it) does not land on one side only.
+    const aloneRun = async (label: string) => {
+      const aloneDir = path.join(root, `alone-${label}`);
+      const procs: ChildProcess[] = names.map((name) => {
+        mkdirSync(path.join(aloneDir, name), { recursive: true });
+        const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10, progressFile: path.join(aloneDir, `${name}-progress.txt`), progressSeconds: 2 });
+        return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+      });
+      await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
+      ctx.log(`footage: ffmpeg alone (${label}), ${CAMERAS} cameras, ${seconds}s`);
+      const result = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean));
+      for (const p of procs) p.kill('SIGINT');
+      await new Promise((r) => setTimeout(r, 500));
+      rmSync(aloneDir, { recursive: true, force: true });
+      return result;
+    };
+    const aloneBefore = await aloneRun('before');
 
     // The daemon's recorder in a process of its own: same ffmpeg plus hashing, indexing and tagging.
     const dataDir = path.join(root, 'daemon');
@@ -140,6 +147,8 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     const segmentsDuring = (await daemon.ask({ kind: 'count' }, 'count')).segments - segmentsBefore;
     const rssAfter = procUsage(daemon.pid).rssMb;
     const { segments, files } = await daemon.ask({ kind: 'stop' }, 'stopped');
+    const aloneAfter = await aloneRun('after');
+    const alone = { cpu: (aloneBefore.cpu + aloneAfter.cpu) / 2, rss: (aloneBefore.rss + aloneAfter.rss) / 2 };
     // What SHA-256 of every recorded byte costs, measured by hashing the same files again
     // the way the recorder does (its hashing thread; process CPU counts every thread).
     const hasher = new FileHasher(logger);
@@ -152,6 +161,9 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
     return {
       record_cpu_ratio_8cam: recorded.cpu / alone.cpu,
       record_ffmpeg_alone_cpu_s_8cam: alone.cpu,
+      record_ffmpeg_alone_before_cpu_s_8cam: aloneBefore.cpu,
+      record_ffmpeg_alone_after_cpu_s_8cam: aloneAfter.cpu,
+      record_daemon_ffmpeg_cpu_s_8cam: recorded.cpu - node,
       record_daemon_total_cpu_s_8cam: recorded.cpu,
       record_daemon_node_cpu_s_8cam: node,
       record_daemon_node_cpu_ms_per_segment: (node * 1000) / Math.max(1, segmentsDuring),

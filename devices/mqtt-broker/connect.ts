@@ -125,16 +125,6 @@ export function noDelay(client: MqttClient): void {
   (client.stream as { setNoDelay?: (on: boolean) => void } | undefined)?.setNoDelay?.(true);
 }
 
-/**
- * Writes what the client has published so far now. mqtt-packet corks the socket for each
- * packet and uncorks it on the next tick, so a door command would otherwise wait for all the
- * synchronous work that follows it (the decision's record, live updates, other handlers).
- */
-export function flushNow(client: MqttClient): void {
-  const stream = client.stream as { writableCorked?: number; uncork?: () => void } | undefined;
-  for (let i = 0; i < 64 && (stream?.writableCorked ?? 0) > 0; i++) stream!.uncork!();
-}
-
 /** Drops any user:password@ from a URL before logging it. */
 export function redactUrl(url: string): string {
   return url.replace(/\/\/[^@/]*@/, '//***@');

@@ -6,7 +6,6 @@ export {
   reconnectDelay,
   redactUrl,
   noDelay,
-  flushNow,
   type BrokerTlsOptions,
   type ConnectBrokerOptions,
 } from './connect.js';

@@ -7,7 +7,6 @@
 import type { ISubscriptionMap, MqttClient } from 'mqtt';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
-import { flushNow } from '../mqtt-broker/connect.js';
 import type { DeviceEvent, DoorDriver } from '../../src/domain/device-events.js';
 import { DEFAULT_MAX_CREDENTIAL_AGE_MS, type CommandOutcome, type DriverContext } from './context.js';
 import type { CredentialEntry, SyncResult } from './credential-sync.js';
@@ -75,8 +74,6 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
       client.publish(topic, payload, { qos }, (err) => {
         if (err) log.warn({ topic, err: err.message }, 'publish failed');
       });
-      // Commands leave now, not after the rest of the decision's work in this tick.
-      flushNow(client);
     },
     emit: (event) => {
       for (const l of listeners) {
