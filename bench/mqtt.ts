@@ -2,11 +2,12 @@
  * MQTT door path: credential presented at a simulated controller -> unlock command
  * received by that controller, through the real broker and driver, at a sustained
  * load across 50 doors; beside the bare broker round trip (same hops, QoS 1, same
- * rate) measured in the same run, in rounds alternating with the daemon's. The controllers run in a child process, as real
- * ones are separate devices; the broker (embedded, as in `npm start`) and the daemon
- * share this process, and so do the broker and the baseline's responder. The decision is the daemon's real access engine
- * (pure decision, then the decision record and state snapshot in SQLite) on a
- * generated 50-door site with one staff card per door.
+ * rate) measured in the same run, in rounds alternating with the daemon's. The controllers
+ * run in a child process, as real ones are separate devices. Twice: with the embedded
+ * broker (as in `npm start`), which shares this process with the daemon and the
+ * baseline's responder, and with Mosquitto (the production broker) when installed. The
+ * decision is the daemon's real access engine (pure decision, then the decision record
+ * and state snapshot in SQLite) on a generated 50-door site with one staff card per door.
  */
 import { fork } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
@@ -22,6 +23,7 @@ import { openStore } from '../src/store/store.js';
 import { connectBroker, noDelay, startEmbeddedBroker } from '../devices/mqtt-broker/index.js';
 import { createMqttDoorDriver, type MqttReaderConfig } from '../devices/mqtt-door/index.js';
 import type { ControllersJob, ControllersResult } from './mqtt-controllers.js';
+import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT } from '../simulators/mqtt-broker/mosquitto.js';
 import type { BenchContext, BenchSuite } from './suite.js';
 
 const DOORS = 50;
@@ -79,7 +81,8 @@ function benchConfig(dataDir: string) {
   });
 }
 
-export async function runMqttBench(ctx: BenchContext): Promise<Record<string, number>> {
+/** The daemon's side (store, access engine, MQTT driver) on the broker at `url`, and the figures of one broker. */
+async function measure(ctx: BenchContext, url: string, label: string): Promise<{ unlock: number[]; bare: number[]; rate: number }> {
   const logger = pino({ level: 'silent' });
   const ms = ctx.quick ? 3000 : 12_000;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-'));
@@ -91,23 +94,22 @@ export async function runMqttBench(ctx: BenchContext): Promise<Record<string, nu
     store.credentials.issue({ personId: staff.id, kind: 'card', value: `card-${i}` });
   }
   services.access.reload('bench staff issued');
-  const broker = await startEmbeddedBroker({ port: 0, logger });
   const readers: MqttReaderConfig[] = Array.from({ length: DOORS }, (_, i) => ({ readerId: `d${i}-in`, doorId: `d${i}`, controller: { kind: 'mqtt', deviceId: `d${i}` } }));
-  const client = connectBroker({ url: broker.url, clientId: 'bench-contactd', logger });
+  const client = connectBroker({ url, clientId: 'bench-contactd', logger });
   await new Promise<void>((r) => client.once('connect', () => r()));
   const driver = createMqttDoorDriver({ client, topicPrefix: 'contactd', siteId: SITE, readers, logger, clock: systemClock });
   services.access.attach(driver, readers.map((r) => r.doorId));
   await driver.start();
-  ctx.log(`controllers in a child process: ${ms / 1000} s at ${RATE}/s across ${DOORS} doors, in rounds alternating with the bare round trip`);
+  ctx.log(`${label}: controllers in a child process, ${ms / 1000} s at ${RATE}/s across ${DOORS} doors, in rounds alternating with the bare round trip`);
   // Daemon and bare phases alternate in rounds, so a slow spell of the shared machine does
   // not fall on one side only.
   const rounds = ctx.quick ? 1 : 4;
-  const responder = await bareResponder(broker.url);
+  const responder = await bareResponder(url);
   const daemon: ControllersResult = { latencies: [], rate: 0 };
   const bareRun: ControllersResult = { latencies: [], rate: 0 };
   for (let r = 0; r < rounds; r++) {
     for (const [mode, into] of [['daemon', daemon], ['bare', bareRun]] as const) {
-      const run = await controllers({ mode, url: broker.url, siteId: SITE, doors: DOORS, rate: RATE, ms: ms / rounds });
+      const run = await controllers({ mode, url, siteId: SITE, doors: DOORS, rate: RATE, ms: ms / rounds });
       into.latencies.push(...run.latencies);
       into.rate += run.rate / rounds;
     }
@@ -115,21 +117,42 @@ export async function runMqttBench(ctx: BenchContext): Promise<Record<string, nu
   await responder.endAsync();
   await driver.stop();
   await client.endAsync();
-  await broker.close();
   await services.access.stop();
   const granted = store.decisions.list({ limit: 100_000 }).filter((d) => d.outcome === 'granted').length;
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
-  ctx.log(`access engine granted ${granted} presentations`);
-  const latencies = daemon.latencies.sort((a, b) => a - b);
-  const bare = bareRun.latencies.sort((a, b) => a - b);
-  ctx.log(`${latencies.length} unlocks measured, ${bare.length} bare round trips`);
+  ctx.log(`${label}: access engine granted ${granted} presentations; ${daemon.latencies.length} unlocks measured, ${bareRun.latencies.length} bare round trips`);
+  return { unlock: daemon.latencies.sort((a, b) => a - b), bare: bareRun.latencies.sort((a, b) => a - b), rate: daemon.rate };
+}
+
+/**
+ * The embedded broker (what `npm start` runs, in the daemon's process), and Mosquitto
+ * (the production broker, its own process) when it is installed.
+ */
+export async function runMqttBench(ctx: BenchContext): Promise<Record<string, number>> {
+  const broker = await startEmbeddedBroker({ port: 0, logger: pino({ level: 'silent' }) });
+  const embedded = await measure(ctx, broker.url, 'embedded broker').finally(() => broker.close());
+  const figures: Record<string, number> = {
+    mqtt_unlock_p50_ms: percentile(embedded.unlock, 50),
+    mqtt_unlock_p99_ms: percentile(embedded.unlock, 99),
+    mqtt_bare_rtt_p50_ms: percentile(embedded.bare, 50),
+    mqtt_bare_rtt_p99_ms: percentile(embedded.bare, 99),
+    mqtt_presentations_per_s: Math.round(embedded.rate),
+  };
+  if (!mosquittoAvailable()) {
+    ctx.log(`Mosquitto figures skipped: ${MOSQUITTO_HINT}`);
+    return figures;
+  }
+  const mosq = await mosquitto();
+  await mosq.start();
+  const viaMosquitto = await measure(ctx, mosq.url, 'Mosquitto').finally(() => mosq.stop());
   return {
-    mqtt_unlock_p50_ms: percentile(latencies, 50),
-    mqtt_unlock_p99_ms: percentile(latencies, 99),
-    mqtt_bare_rtt_p50_ms: percentile(bare, 50),
-    mqtt_bare_rtt_p99_ms: percentile(bare, 99),
-    mqtt_presentations_per_s: Math.round(daemon.rate),
+    ...figures,
+    mqtt_mosquitto_unlock_p50_ms: percentile(viaMosquitto.unlock, 50),
+    mqtt_mosquitto_unlock_p99_ms: percentile(viaMosquitto.unlock, 99),
+    mqtt_mosquitto_bare_rtt_p50_ms: percentile(viaMosquitto.bare, 50),
+    mqtt_mosquitto_bare_rtt_p99_ms: percentile(viaMosquitto.bare, 99),
+    mqtt_mosquitto_presentations_per_s: Math.round(viaMosquitto.rate),
   };
 }
 

@@ -11,7 +11,7 @@ import { startDaemon } from '../../src/daemon.js';
 import { startSiteSimulators } from '../../simulators/mqtt-door/site.js';
 import { testConfig } from '../helpers/config.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
-import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT } from '../mqtt/mosquitto.js';
+import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT } from '../../simulators/mqtt-broker/mosquitto.js';
 import { sleep, until } from './helpers.js';
 
 const have = mosquittoAvailable();

@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { OwnDialectController } from '../../simulators/mqtt-door/index.js';
 import { ownReaders, PREFIX, SITE, startDriver, until, type DriverHarness } from './helpers.js';
-import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT, type Mosquitto } from './mosquitto.js';
+import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT, type Mosquitto } from '../../simulators/mqtt-broker/mosquitto.js';
 
 const have = mosquittoAvailable();
 if (!have && process.env.CI) throw new Error(`${MOSQUITTO_HINT} (required under CI)`);

@@ -1,4 +1,4 @@
-/** Starts a real Mosquitto on a free loopback port with a temp config and persistence. */
+/** Starts a real Mosquitto (the production broker) on a free loopback port with a temp config and persistence: for tests and benchmarks. */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import net from 'node:net';
@@ -30,7 +30,7 @@ export async function mosquitto(): Promise<Mosquitto> {
   const port = await freePort();
   const dir = mkdtempSync(path.join(os.tmpdir(), 'contactd-mosq-'));
   const conf = path.join(dir, 'mosquitto.conf');
-  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'log_type none', ''].join('\n'));
+  writeFileSync(conf, [`listener ${port} 127.0.0.1`, 'allow_anonymous true', 'persistence true', `persistence_location ${dir}/`, 'log_type none', 'set_tcp_nodelay true', ''].join('\n'));
   const bin = spawnSync('sh', ['-c', 'command -v mosquitto || echo /usr/sbin/mosquitto']).stdout.toString().trim();
   let proc: ChildProcess | undefined;
   const waitListening = async () => {
