@@ -10,6 +10,7 @@ import type { CameraConfig } from '../../src/config/schema.js';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
 import { createCameraService, type CameraInputWiring, type CameraService } from '../../devices/onvif/camera-service.js';
 import { parseNotification } from '../../devices/onvif/event-topics.js';
+import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
 
 const PASSWORD = 'real-shapes';
@@ -103,15 +104,6 @@ afterEach(async () => {
   services = [];
 });
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 6000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function setup(c: Pick<VendorCase, 'vendor' | 'wiring'>, password = PASSWORD) {
   const camera = new ReplayCamera({ vendor: c.vendor, username: 'contactd', password: PASSWORD, skewMs: SKEW_MS, pullHoldMs: 150 });
@@ -139,21 +131,21 @@ describe('ONVIF driver against real cameras’ answer shapes', () => {
   for (const c of CASES) {
     it(`${c.vendor}: connects, reads info, URIs and clock, turns captured events into domain events`, async () => {
       const { camera, service, events } = await setup(c);
-      await until(() => events.find((e) => e.type === 'device-availability' && e.online), 'online');
+      await waitFor('online', () => events.find((e) => e.type === 'device-availability' && e.online), 6000);
       const [status] = service.status();
       expect(status?.info).toMatchObject({ ...c.info, profileToken: 'Profile_1', streamUri: c.streamUri });
       expect(status?.info.snapshotUri).toMatch(c.snapshotUri);
       expect(status?.skew?.basis).toBe(c.skewBasis);
       expect(Math.abs(service.skewMs('cam-real') - SKEW_MS)).toBeLessThan(1500);
-      await until(() => camera.requests.some((r) => r.action === 'PullMessages' && r.authorized), 'first pull');
+      await waitFor('first pull', () => camera.requests.some((r) => r.action === 'PullMessages' && r.authorized), 6000);
       if (camera.has('PullMessages.initial.xml')) camera.push('PullMessages.initial');
-      await until(() => camera.requests.filter((r) => r.action === 'PullMessages').length >= 3, 'initial pulled');
+      await waitFor('initial pulled', () => camera.requests.filter((r) => r.action === 'PullMessages').length >= 3, 6000);
       // Initialized messages report idle inputs: nothing to tell the daemon.
       expect(events.filter((e) => e.type !== 'device-availability')).toEqual([]);
       for (const step of c.steps) {
         const before = events.length;
         camera.push(step.fixture);
-        const event = await until(() => events.slice(before).find((e) => e.type === step.expect.type), step.fixture);
+        const event = await waitFor(step.fixture, () => events.slice(before).find((e) => e.type === step.expect.type), 6000);
         expect(event).toMatchObject(step.expect);
         if (step.cameraTime !== undefined) expect(Math.abs((event as { at: number }).at - (step.cameraTime - SKEW_MS))).toBeLessThan(1500);
       }
@@ -163,7 +155,7 @@ describe('ONVIF driver against real cameras’ answer shapes', () => {
 
     it(`${c.vendor}: a wrong password leaves it offline with the vendor's refusal logged once`, async () => {
       const { camera, events, logs } = await setup(c, 'wrong-password');
-      await until(() => camera.requests.filter((r) => !r.authorized).length >= 6, 'refused retries');
+      await waitFor('refused retries', () => camera.requests.filter((r) => !r.authorized).length >= 6, 6000);
       expect(events.filter((e) => e.type === 'device-availability' && e.online)).toEqual([]);
       const warnings = logs.filter((l) => l.msg === 'camera unreachable');
       expect(warnings).toHaveLength(1);

@@ -13,6 +13,7 @@ import type { CameraConfig } from '../../src/config/schema.js';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
 import { createCameraService, type CameraService, type CameraServiceOptions } from '../../devices/onvif/camera-service.js';
 import { chooseProfile } from '../../devices/onvif/media-setup.js';
+import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
 
 const PASSWORD = 'robust-pw';
@@ -26,15 +27,6 @@ afterEach(async () => {
   services = [];
 });
 
-async function until<T>(fn: () => T | undefined | false, what: string, ms = 6000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error(`not reached in time: ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function replay(vendor: string): Promise<ReplayCamera> {
   const camera = new ReplayCamera({ vendor, username: 'contactd', password: PASSWORD, pullHoldMs: 100 });
@@ -74,9 +66,9 @@ describe('profiles that match none of the camera’s video sources', () => {
       { id: 'cam-bad', camera: bad },
       { id: 'cam-good', camera: good },
     ]);
-    await until(() => online('cam-good').length === 1, 'good camera online');
-    await until(() => bad.requests.filter((r) => r.action === 'GetProfiles').length >= 3, 'bad camera retried');
-    await until(() => status('cam-bad').counters.connectFailures >= 2, 'connect failures counted');
+    await waitFor('good camera online', () => online('cam-good').length === 1, 6000);
+    await waitFor('bad camera retried', () => bad.requests.filter((r) => r.action === 'GetProfiles').length >= 3, 6000);
+    await waitFor('connect failures counted', () => status('cam-bad').counters.connectFailures >= 2, 6000);
     expect(online('cam-bad')).toEqual([]);
     expect(status('cam-bad').online).toBe(false);
     const warnings = logs.filter((l) => l.msg === 'camera unreachable' && l.camera === 'cam-bad');
@@ -109,34 +101,34 @@ describe('a camera that takes PullMessages and never answers', () => {
     const sockets = active('TCPSocketWrap');
     const timers = active('Timeout');
     const { service, online } = await serve([{ id: 'cam-1', camera }]);
-    await until(() => online('cam-1').length === 1, 'online');
+    await waitFor('online', () => online('cam-1').length === 1, 6000);
     camera.hangPulls = Number.POSITIVE_INFINITY;
-    await until(() => camera.heldPulls === 1, 'a pull held open');
+    await waitFor('a pull held open', () => camera.heldPulls === 1, 6000);
     const started = Date.now();
     await service.stop();
     expect(Date.now() - started).toBeLessThan(2000);
-    await until(() => camera.closedUnansweredPulls === 1, 'camera saw the held pull closed', 2000);
-    await until(() => active('TCPSocketWrap') <= sockets, 'no sockets left', 2000);
+    await waitFor('camera saw the held pull closed', () => camera.closedUnansweredPulls === 1, 2000);
+    await waitFor('no sockets left', () => active('TCPSocketWrap') <= sockets, 2000);
     expect(active('Timeout')).toBeLessThanOrEqual(timers);
   });
 
   it('a pull past its deadline is cut off, counted as hung and retried on a new subscription', async () => {
     const camera = await replay('common');
     const { events, logs, status, online } = await serve([{ id: 'cam-1', camera }], { pullDeadlineMs: 600, offlineAfterFailures: 3 });
-    await until(() => online('cam-1').length === 1, 'online');
-    await until(() => camera.requests.some((r) => r.action === 'PullMessages'), 'first pull');
+    await waitFor('online', () => online('cam-1').length === 1, 6000);
+    await waitFor('first pull', () => camera.requests.some((r) => r.action === 'PullMessages'), 6000);
     camera.hangPulls = 1;
-    await until(() => camera.heldPulls === 1, 'a pull held open');
-    await until(() => camera.closedUnansweredPulls === 1, 'hung pull cut off', 3000);
-    await until(() => status('cam-1').counters.hungPulls === 1, 'hung pull counted');
+    await waitFor('a pull held open', () => camera.heldPulls === 1, 6000);
+    await waitFor('hung pull cut off', () => camera.closedUnansweredPulls === 1, 3000);
+    await waitFor('hung pull counted', () => status('cam-1').counters.hungPulls === 1, 6000);
     expect(status('cam-1').counters.pullFailures).toBe(1);
     const warning = logs.find((l) => l.msg === 'camera event pull failed; subscribing again');
     expect(String(warning?.reason)).toMatch(/did not answer PullMessages within 600 ms/);
     // Subscribed again and pulling: events flow, the camera never went offline.
-    await until(() => camera.requests.filter((r) => r.action === 'CreatePullPointSubscription').length === 2, 'subscribed again');
+    await waitFor('subscribed again', () => camera.requests.filter((r) => r.action === 'CreatePullPointSubscription').length === 2, 6000);
     camera.push('PullMessages.empty');
     const before = camera.requests.length;
-    await until(() => camera.requests.slice(before).some((r) => r.action === 'PullMessages'), 'pulling again');
+    await waitFor('pulling again', () => camera.requests.slice(before).some((r) => r.action === 'PullMessages'), 6000);
     expect(events.filter((e) => e.type === 'device-availability' && !e.online)).toEqual([]);
     expect(online('cam-1')).toHaveLength(1);
   });
@@ -144,11 +136,11 @@ describe('a camera that takes PullMessages and never answers', () => {
   it('pulls that keep hanging put the camera offline and it reconnects', async () => {
     const camera = await replay('common');
     const { events, status, online } = await serve([{ id: 'cam-1', camera }], { pullDeadlineMs: 300, offlineAfterFailures: 2 });
-    await until(() => online('cam-1').length === 1, 'online');
+    await waitFor('online', () => online('cam-1').length === 1, 6000);
     camera.hangPulls = 2;
-    await until(() => events.find((e) => e.type === 'device-availability' && !e.online), 'offline after 2 hung pulls', 4000);
+    await waitFor('offline after 2 hung pulls', () => events.find((e) => e.type === 'device-availability' && !e.online), 4000);
     expect(status('cam-1').counters.hungPulls).toBe(2);
-    await until(() => online('cam-1').length === 2, 'reconnected');
+    await waitFor('reconnected', () => online('cam-1').length === 2, 6000);
     expect(camera.closedUnansweredPulls).toBe(2);
   });
 });
