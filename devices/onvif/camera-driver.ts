@@ -12,7 +12,7 @@ import type { Clock } from '../../src/clock.js';
 import { createOnvifCam, type OnvifCam } from './onvif-client.js';
 import { parseNotification, type CameraSignal } from './event-topics.js';
 import { measureSkew, type SkewReading } from './skew.js';
-import { readMediaSetup } from './media-setup.js';
+import { readMediaSetup, str } from './media-setup.js';
 import { PULL_MARGIN_MS, PULL_WAIT_MS, PullTimeoutError, pullWithDeadline, routePullPoint } from './pull-point.js';
 
 export interface CameraDriverOptions {
@@ -64,7 +64,6 @@ export interface CameraDriverListener {
 
 /* The package's objects are loosely typed; read them defensively. */
 type Loose = Record<string, unknown> | undefined;
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 
 const STOP_CAP_MS = 3000;
 

@@ -16,7 +16,8 @@ export type ProfileChoice = { ok: true; profileToken: string; sourceToken?: stri
 
 type Loose = Record<string, unknown>;
 const isObject = (v: unknown): v is Loose => typeof v === 'object' && v !== null && !Array.isArray(v);
-const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
+/** A text or number field of the package's parsed XML as a string. */
+export const str = (v: unknown): string | undefined => (typeof v === 'string' ? v : typeof v === 'number' ? String(v) : undefined);
 const list = (v: unknown): unknown[] => (Array.isArray(v) ? v : v === undefined || v === null ? [] : [v]);
 /** The token attribute of a tt:Profile / tt:VideoSource as the package parses it ({ $: { token } }). */
 const tokenOf = (v: unknown): string | undefined => (isObject(v) && isObject(v.$) ? str(v.$.token) : undefined);

@@ -19,7 +19,6 @@ export interface OnvifCamOptions {
 }
 
 export interface OnvifCam {
-  connect(): Promise<unknown>;
   getSystemDateAndTime(): Promise<unknown>;
   getDeviceInformation(): Promise<unknown>;
   getServices(includeCapability: boolean): Promise<unknown>;
