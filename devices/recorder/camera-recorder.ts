@@ -141,15 +141,15 @@ export class CameraRecorder {
       pattern: `${this.runPrefix}%06d.mp4`,
       segmentSeconds: this.o.segmentSeconds,
       transport: this.o.transport ?? 'udp',
-      ioTimeoutSeconds: this.o.stallSeconds ?? 10,
+      ioTimeoutSeconds: this.stallMs / 1000,
       progressFile: this.progress.file,
-      progressSeconds: Math.max(1, Math.floor((this.o.stallSeconds ?? 10) / 4)),
+      // Reports often enough that the stall check (after half the limit) always finds a new one.
+      progressSeconds: Math.max(1, Math.floor(this.stallMs / 4000)),
     });
     const proc = spawn(this.o.ffmpegPath ?? 'ffmpeg', args, { stdio: ['ignore', 'pipe', 'pipe'] });
     this.proc = proc;
     this.lastProgressAt = this.o.clock.now();
     this.lastOutTime = -1;
-
     const out = new LineSplitter();
     const err = new LineSplitter();
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d).forEach((l) => this.onListLine(l)));
@@ -262,4 +262,3 @@ export class CameraRecorder {
     indexed.clear();
   }
 }
-
