@@ -5,12 +5,12 @@
  * messages for current state first, then Changed), digital inputs, motion, tamper, and
  * fault modes: offline, slow, malformed XML, auth failure, clock skew.
  */
-import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { checkHttpDigest, checkWsSecurity, digestChallenge, elementText } from './auth.js';
-import { standard, type Dialect } from './dialects.js';
+import { SERVICE_NAMESPACES, standard, type Dialect } from './dialects.js';
+import { answerMedia, type MediaService } from './media-answers.js';
 import * as answers from './soap-answers.js';
 import type { DeviceFacts, NotificationFact } from './soap-answers.js';
 
@@ -25,6 +25,18 @@ export interface CameraFaults {
   authFail: boolean;
   /** The camera's clock runs this far ahead (negative: behind) of the host's. */
   skewMs: number;
+  /**
+   * Every Media2 request gets a SOAP fault while Media1 keeps working (the buggy Media2
+   * firmware the onvif package's connect() works around, e.g. D-Link DCS-8635LH).
+   */
+  media2Broken: boolean;
+}
+
+/** One request as the camera saw it: action, the namespace of the body element, the path it was sent to. */
+export interface SimRequest {
+  action: string;
+  namespace: string | undefined;
+  path: string;
 }
 
 export interface CameraSimOptions {
@@ -51,9 +63,11 @@ interface Subscription {
 const SUBSCRIPTION_MS = 120_000;
 
 export class CameraSim {
-  readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0 };
+  readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0, media2Broken: false };
   /** Action names in order of arrival (expect helpers for tests). */
   readonly requests: string[] = [];
+  /** The same requests with their namespace and path. */
+  readonly calls: SimRequest[] = [];
   authFailures = 0;
   private readonly server: Server;
   private readonly dialect: Dialect;
@@ -65,6 +79,7 @@ export class CameraSim {
   private readonly seenNonces = new Set<string>();
   private readonly digestNonces = new Set<string>();
   private facts!: DeviceFacts;
+  private subscriptionCount = 0;
 
   constructor(private readonly options: CameraSimOptions) {
     this.dialect = options.dialect ?? standard;
@@ -192,6 +207,7 @@ export class CameraSim {
     const body = Buffer.concat(chunks).toString('utf8');
     const action = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]+)/.exec(body)?.[1] ?? 'Unknown';
     this.requests.push(action);
+    this.calls.push({ action, namespace: bodyNamespace(body), path: req.url ?? '' });
     if (this.faults.slowMs > 0) await new Promise((r) => setTimeout(r, this.faults.slowMs));
     if (this.faults.offline) {
       req.socket.destroy();
@@ -238,14 +254,6 @@ export class CameraSim {
         return d.getServices ? ok(answers.services(d, this.facts)) : { status: 400, xml: answers.fault(d, 'ter:ActionNotSupported', 'Optional Action Not Implemented') };
       case 'GetCapabilities':
         return ok(answers.capabilities(d, this.facts));
-      case 'GetVideoSources':
-        return ok(answers.videoSources(d, this.facts));
-      case 'GetProfiles':
-        return ok(answers.profiles(d, this.facts));
-      case 'GetStreamUri':
-        return ok(answers.mediaUri(d, 'GetStreamUriResponse', this.facts.rtspUri));
-      case 'GetSnapshotUri':
-        return ok(answers.mediaUri(d, 'GetSnapshotUriResponse', this.facts.snapshotUri));
       case 'CreatePullPointSubscription':
         return ok(this.createSubscription());
       case 'PullMessages':
@@ -254,23 +262,40 @@ export class CameraSim {
       case 'Unsubscribe':
         return this.manage(action, body, req.url ?? '');
       default:
-        return { status: 400, xml: answers.fault(d, 'ter:ActionNotSupported', `${action} is not implemented by the simulator`) };
+        return this.media(action, body) ?? { status: 400, xml: answers.fault(d, 'ter:ActionNotSupported', `${action} is not implemented by the simulator`) };
     }
   }
 
+  /** Media1 or Media2 by the request's namespace, if the camera offers that service. */
+  private media(action: string, body: string): { status: number; xml: string } | undefined {
+    const namespace = bodyNamespace(body);
+    const service: MediaService | undefined =
+      namespace === SERVICE_NAMESPACES.media2 ? 'media2' : namespace === SERVICE_NAMESPACES.media || namespace === undefined ? 'media' : undefined;
+    if (!service || !this.dialect.services.some((s) => s.name === service)) return undefined;
+    if (service === 'media2' && this.faults.media2Broken) return { status: 500, xml: answers.fault(this.dialect, 'ter:Action', 'Media2 service failed') };
+    return answerMedia(this.dialect, this.facts, service, action, body);
+  }
+
   private createSubscription(): string {
-    const id = randomUUID();
+    const id = String(++this.subscriptionCount);
     const now = this.cameraNow();
     const sub: Subscription = { id, queue: [], until: now + SUBSCRIPTION_MS };
     for (const [token, active] of this.inputs) sub.queue.push(this.inputFact(token, active, 'Initialized'));
     sub.queue.push(this.motionFact('Initialized'), this.tamperFact('Initialized'));
     this.subscriptions.set(id, sub);
-    const address = this.dialect.subscriptionIdRef ? `${this.facts.base}/onvif/services` : `${this.facts.base}/onvif/pullpoint/${id}`;
+    const address = this.dialect.subscriptionIdRef ? `${this.facts.base}/onvif/services` : `${this.facts.base}${this.dialect.pullPointPath.replace('{id}', id)}`;
     return answers.pullPointCreated(this.dialect, address, this.dialect.subscriptionIdRef ? id : null, new Date(now), new Date(sub.until));
   }
 
+  /** The subscription a request is for: by its reference parameter (Axis) or by the pull point's path. */
+  subscriptionOf(body: string, url: string): string | undefined {
+    if (this.dialect.subscriptionIdRef) return elementText(body, 'SubscriptionId');
+    const [before, after] = this.dialect.pullPointPath.split('{id}').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+    return new RegExp(`^${before}(\\d+)${after}$`).exec(url)?.[1];
+  }
+
   private findSubscription(body: string, url: string): Subscription | undefined {
-    const id = this.dialect.subscriptionIdRef ? elementText(body, 'SubscriptionId') : /\/onvif\/pullpoint\/([\w-]+)/.exec(url)?.[1];
+    const id = this.subscriptionOf(body, url);
     const sub = id ? this.subscriptions.get(id) : undefined;
     return sub && sub.until > this.cameraNow() ? sub : undefined;
   }
@@ -307,6 +332,15 @@ export class CameraSim {
     sub.until = now + SUBSCRIPTION_MS;
     return { status: 200, xml: answers.renewed(this.dialect, new Date(now), new Date(sub.until)) };
   }
+}
+
+/** Namespace URI of the SOAP Body's first element (by its prefix's declaration or a default xmlns), if declared. */
+export function bodyNamespace(body: string): string | undefined {
+  const m = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:([\w.-]+):)?[A-Za-z]+([^>]*)>/.exec(body);
+  if (!m) return undefined;
+  const [, prefix, attrs] = m;
+  if (prefix) return new RegExp(`xmlns:${prefix.replace(/[.-]/g, '\\$&')}\\s*=\\s*["']([^"']+)["']`).exec(body)?.[1];
+  return /xmlns\s*=\s*["']([^"']+)["']/.exec(attrs ?? '')?.[1];
 }
 
 /** Seconds in an xs:duration such as PT1M or PT5S (0 when absent or unreadable). */

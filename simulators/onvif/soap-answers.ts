@@ -3,12 +3,13 @@
  * namespace names follow the ONVIF WSDLs: device (ver10/device/wsdl), media
  * (ver10/media/wsdl), events (ver10/events/wsdl) and WS-BaseNotification (wsn/b-2).
  */
-import type { Dialect } from './dialects.js';
+import { SERVICE_NAMESPACES, type Dialect, type ServiceName } from './dialects.js';
 
 const NS = {
   env: 'http://www.w3.org/2003/05/soap-envelope',
   tds: 'http://www.onvif.org/ver10/device/wsdl',
   trt: 'http://www.onvif.org/ver10/media/wsdl',
+  tr2: 'http://www.onvif.org/ver20/media/wsdl',
   tt: 'http://www.onvif.org/ver10/schema',
   tev: 'http://www.onvif.org/ver10/events/wsdl',
   wsnt: 'http://docs.oasis-open.org/wsn/b-2',
@@ -40,8 +41,8 @@ export interface NotificationFact {
   data: [string, string][];
 }
 
-const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const q = (prefix: string, name: string): string => (prefix ? `${prefix}:${name}` : name);
+export const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+export const q = (prefix: string, name: string): string => (prefix ? `${prefix}:${name}` : name);
 
 export function envelope(d: Dialect, body: string, header = ''): string {
   const decl = (p: string, ns: string) => (p ? ` xmlns:${p}="${ns}"` : '');
@@ -49,12 +50,16 @@ export function envelope(d: Dialect, body: string, header = ''): string {
     (d.env ? decl(d.env, NS.env) : ` xmlns="${NS.env}"`) +
     decl(d.tds, NS.tds) +
     decl(d.trt, NS.trt) +
+    decl(d.tr2, NS.tr2) +
     decl(d.tt, NS.tt) +
     decl(d.tev, NS.tev) +
     decl(d.wsnt, NS.wsnt) +
     decl(d.wsa, NS.wsa) +
     decl('ter', NS.ter) +
-    decl(d.topicPrefix, NS.topics);
+    decl(d.topicPrefix, NS.topics) +
+    Object.entries(d.extraNamespaces)
+      .map(([p, ns]) => decl(p, ns))
+      .join('');
   const e = (n: string) => q(d.env, n);
   return `<?xml version="1.0" encoding="UTF-8"?>\n<${e('Envelope')}${namespaces}><${e('Header')}>${header}</${e('Header')}><${e('Body')}>${body}</${e('Body')}></${e('Envelope')}>`;
 }
@@ -104,62 +109,27 @@ export function deviceInformation(d: Dialect, f: DeviceFacts): string {
   );
 }
 
-const SERVICES: [string, string, string][] = [
-  ['device', NS.tds, '/onvif/device_service'],
-  ['media', NS.trt, '/onvif/media_service'],
-  ['events', NS.tev, '/onvif/event_service'],
-];
-
 export function services(d: Dialect, f: DeviceFacts): string {
   const [tds, tt] = [(n: string) => q(d.tds, n), (n: string) => q(d.tt, n)];
-  const one = ([, ns, path]: [string, string, string]) =>
-    `<${tds('Service')}><${tds('Namespace')}>${ns}</${tds('Namespace')}><${tds('XAddr')}>${f.base}${path}</${tds('XAddr')}>` +
-    `<${tds('Version')}><${tt('Major')}>2</${tt('Major')}><${tt('Minor')}>60</${tt('Minor')}></${tds('Version')}></${tds('Service')}>`;
-  return envelope(d, `<${tds('GetServicesResponse')}>${SERVICES.map(one).join('')}</${tds('GetServicesResponse')}>`);
+  const one = (s: Dialect['services'][number]) =>
+    `<${tds('Service')}><${tds('Namespace')}>${SERVICE_NAMESPACES[s.name]}</${tds('Namespace')}><${tds('XAddr')}>${f.base}${s.path}</${tds('XAddr')}>` +
+    `<${tds('Version')}><${tt('Major')}>${s.version[0]}</${tt('Major')}><${tt('Minor')}>${s.version[1]}</${tt('Minor')}></${tds('Version')}></${tds('Service')}>`;
+  return envelope(d, `<${tds('GetServicesResponse')}>${d.services.map(one).join('')}</${tds('GetServicesResponse')}>`);
 }
 
+/** GetCapabilities (ONVIF Core 8.1.2.2) names Media1 only: Media2 is found through GetServices alone. */
 export function capabilities(d: Dialect, f: DeviceFacts): string {
   const [tds, tt] = [(n: string) => q(d.tds, n), (n: string) => q(d.tt, n)];
-  const x = (name: string, path: string, extra = '') => `<${tt(name)}><${tt('XAddr')}>${f.base}${path}</${tt('XAddr')}>${extra}</${tt(name)}>`;
+  const path = (name: ServiceName) => d.services.find((s) => s.name === name)?.path;
+  const x = (name: ServiceName, element: string, extra = '') => {
+    const at = path(name);
+    return at === undefined ? '' : `<${tt(element)}><${tt('XAddr')}>${f.base}${at}</${tt('XAddr')}>${extra}</${tt(element)}>`;
+  };
   return envelope(
     d,
-    `<${tds('GetCapabilitiesResponse')}><${tds('Capabilities')}>${x('Device', '/onvif/device_service')}` +
-      `${x('Events', '/onvif/event_service', `<${tt('WSPullPointSupport')}>true</${tt('WSPullPointSupport')}>`)}${x('Media', '/onvif/media_service')}` +
+    `<${tds('GetCapabilitiesResponse')}><${tds('Capabilities')}>${x('analytics', 'Analytics')}${x('device', 'Device')}` +
+      `${x('events', 'Events', `<${tt('WSPullPointSupport')}>true</${tt('WSPullPointSupport')}>`)}${x('imaging', 'Imaging')}${x('media', 'Media')}${x('ptz', 'PTZ')}` +
       `</${tds('Capabilities')}></${tds('GetCapabilitiesResponse')}>`,
-  );
-}
-
-export function videoSources(d: Dialect, f: DeviceFacts): string {
-  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
-  return envelope(
-    d,
-    `<${trt('GetVideoSourcesResponse')}><${trt('VideoSources')} token="VideoSource_1"><${tt('Framerate')}>${f.fps}</${tt('Framerate')}>` +
-      `<${tt('Resolution')}><${tt('Width')}>${f.width}</${tt('Width')}><${tt('Height')}>${f.height}</${tt('Height')}></${tt('Resolution')}>` +
-      `</${trt('VideoSources')}></${trt('GetVideoSourcesResponse')}>`,
-  );
-}
-
-export function profiles(d: Dialect, f: DeviceFacts): string {
-  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
-  return envelope(
-    d,
-    `<${trt('GetProfilesResponse')}><${trt('Profiles')} token="Profile_1" fixed="true"><${tt('Name')}>mainStream</${tt('Name')}>` +
-      `<${tt('VideoSourceConfiguration')} token="VideoSourceConfig_1"><${tt('Name')}>VideoSourceConfig_1</${tt('Name')}><${tt('UseCount')}>1</${tt('UseCount')}>` +
-      `<${tt('SourceToken')}>VideoSource_1</${tt('SourceToken')}><${tt('Bounds')} x="0" y="0" width="${f.width}" height="${f.height}"/></${tt('VideoSourceConfiguration')}>` +
-      `<${tt('VideoEncoderConfiguration')} token="VideoEncoderConfig_1"><${tt('Name')}>VideoEncoderConfig_1</${tt('Name')}><${tt('UseCount')}>1</${tt('UseCount')}>` +
-      `<${tt('Encoding')}>H264</${tt('Encoding')}><${tt('Resolution')}><${tt('Width')}>${f.width}</${tt('Width')}><${tt('Height')}>${f.height}</${tt('Height')}></${tt('Resolution')}>` +
-      `<${tt('Quality')}>5</${tt('Quality')}><${tt('RateControl')}><${tt('FrameRateLimit')}>${f.fps}</${tt('FrameRateLimit')}><${tt('EncodingInterval')}>1</${tt('EncodingInterval')}>` +
-      `<${tt('BitrateLimit')}>512</${tt('BitrateLimit')}></${tt('RateControl')}><${tt('SessionTimeout')}>PT60S</${tt('SessionTimeout')}></${tt('VideoEncoderConfiguration')}>` +
-      `</${trt('Profiles')}></${trt('GetProfilesResponse')}>`,
-  );
-}
-
-export function mediaUri(d: Dialect, kind: 'GetStreamUriResponse' | 'GetSnapshotUriResponse', uri: string): string {
-  const [trt, tt] = [(n: string) => q(d.trt, n), (n: string) => q(d.tt, n)];
-  return envelope(
-    d,
-    `<${trt(kind)}><${trt('MediaUri')}><${tt('Uri')}>${esc(uri)}</${tt('Uri')}><${tt('InvalidAfterConnect')}>false</${tt('InvalidAfterConnect')}>` +
-      `<${tt('InvalidAfterReboot')}>false</${tt('InvalidAfterReboot')}><${tt('Timeout')}>PT0S</${tt('Timeout')}></${trt('MediaUri')}></${trt(kind)}>`,
   );
 }
 

@@ -7,13 +7,17 @@
  * (ONVIF Core 5.9.1; a wrong password gets the vendor's own fault); PullMessages answers
  * come from a queue the test fills with fixture names. `hangPulls` makes it take PullMessages
  * requests and never answer them (a wedged camera event service), counting those the client
- * closes.
+ * closes. A request in the Media2 namespace (ver20/media/wsdl) is answered from
+ * `Media2.<Action>.xml`, so a vendor without those files refuses Media2 like a Profile S camera.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { checkWsSecurity, elementText } from '../../simulators/onvif/auth.js';
+import { bodyNamespace } from '../../simulators/onvif/camera-sim.js';
+
+const MEDIA2_NAMESPACE = 'http://www.onvif.org/ver20/media/wsdl';
 
 export const FIXTURES = fileURLToPath(new URL('./fixtures/', import.meta.url));
 /** The (redacted) camera address written in the fixtures. */
@@ -135,7 +139,8 @@ export class ReplayCamera {
     }
     if (!authorized) return { status: this.profile.authFaultStatus, xml: this.read('Fault.NotAuthorized.xml') };
     if (action === 'PullMessages') return this.pull(body);
-    const name = `${action}.xml`;
+    // Media2 (ver20) answers the same action names in other shapes: Media2.<Action>.xml.
+    const name = bodyNamespace(body) === MEDIA2_NAMESPACE ? `Media2.${action}.xml` : `${action}.xml`;
     if (!this.has(name)) return { status: 400, xml: this.read('Fault.ActionNotSupported.xml') };
     return ok(this.read(name));
   }

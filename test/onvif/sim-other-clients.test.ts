@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
+import { profileT } from '../../simulators/onvif/dialects.js';
 import { parseNotification, stripTopicPrefixes } from '../../devices/onvif/event-topics.js';
 
 let sim: CameraSim | undefined;
@@ -59,6 +60,39 @@ describe('the simulator answers other ONVIF clients', () => {
     const body = '<GetProfiles xmlns="http://www.onvif.org/ver10/media/wsdl"/>';
     expect((await call(sim.deviceUrl, wsseHeader('admin', 'p4ss'), body)).status).toBe(400);
     expect((await call(sim.deviceUrl, wsseHeader('admin', 'p4ss', new Date(Date.now() + 20 * 60_000).toISOString()), body)).status).toBe(200);
+  });
+});
+
+describe('the simulator answers Media2 (ver20) the way Profile T cameras do', () => {
+  const TR2 = 'xmlns:tr2="http://www.onvif.org/ver20/media/wsdl"';
+  const media2 = async (body: string) => {
+    const res = await call(sim!.deviceUrl, wsseHeader('admin', 'p4ss'), body);
+    return { status: res.status, text: await res.text() };
+  };
+
+  it('GetProfiles returns configurations only for the types asked for; GetStreamUri checks protocol and profile', async () => {
+    sim = new CameraSim({ username: 'admin', password: 'p4ss', dialect: profileT, rtspUri: 'rtsp://127.0.0.1:554/x' });
+    await sim.start();
+    const bare = await media2(`<tr2:GetProfiles ${TR2}/>`);
+    expect(bare.text).toMatch(/<tr2:Profiles token="Profile_1" fixed="true"><tr2:Name>mainStream<\/tr2:Name><\/tr2:Profiles>/);
+    const all = await media2(`<tr2:GetProfiles ${TR2}><tr2:Type>All</tr2:Type></tr2:GetProfiles>`);
+    expect(all.text).toMatch(/<tr2:Configurations><tr2:VideoSource token="VideoSourceConfig_1">.*<tt:SourceToken>VideoSource_1<\/tt:SourceToken>.*<\/tr2:VideoSource><tr2:VideoEncoder token="VideoEncoderConfig_1"/);
+    const encoderOnly = await media2(`<tr2:GetProfiles ${TR2}><tr2:Type>VideoEncoder</tr2:Type></tr2:GetProfiles>`);
+    expect(encoderOnly.text).toMatch(/<tr2:VideoEncoder /);
+    expect(encoderOnly.text).not.toMatch(/<tr2:VideoSource /);
+    const uri = await media2(`<tr2:GetStreamUri ${TR2}><tr2:Protocol>RtspUnicast</tr2:Protocol><tr2:ProfileToken>Profile_1</tr2:ProfileToken></tr2:GetStreamUri>`);
+    expect(uri.text).toMatch(/<tr2:GetStreamUriResponse><tr2:Uri>rtsp:\/\/127\.0\.0\.1:554\/x<\/tr2:Uri><\/tr2:GetStreamUriResponse>/);
+    expect((await media2(`<tr2:GetStreamUri ${TR2}><tr2:Protocol>Carrier-Pigeon</tr2:Protocol><tr2:ProfileToken>Profile_1</tr2:ProfileToken></tr2:GetStreamUri>`)).status).toBe(400);
+    const noProfile = await media2(`<tr2:GetStreamUri ${TR2}><tr2:Protocol>RTSP</tr2:Protocol><tr2:ProfileToken>Profile_9</tr2:ProfileToken></tr2:GetStreamUri>`);
+    expect(noProfile.text).toMatch(/ter:InvalidArgVal/);
+  });
+
+  it('a Profile S camera refuses Media2 requests', async () => {
+    sim = new CameraSim({ username: 'admin', password: 'p4ss' });
+    await sim.start();
+    const refused = await media2(`<tr2:GetProfiles ${TR2}><tr2:Type>All</tr2:Type></tr2:GetProfiles>`);
+    expect(refused.status).toBe(400);
+    expect(refused.text).toMatch(/ActionNotSupported/);
   });
 });
 

@@ -1,0 +1,121 @@
+/**
+ * Media2 (ONVIF Profile T, ver20/media/wsdl): a camera that lists Media2 in GetServices is
+ * read through it (profiles, stream and snapshot URIs); one whose Media2 faults falls back
+ * to Media1; a Media2-only camera finds its video sources through Media2. Against the
+ * simulator and against the replay camera serving a real camera's Media2 answer shapes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import pino from 'pino';
+import { systemClock } from '../../src/clock.js';
+import type { CameraConfig } from '../../src/config/schema.js';
+import type { DeviceEvent } from '../../src/domain/device-events.js';
+import { createCameraService, type CameraService } from '../../devices/onvif/camera-service.js';
+import { CameraSim } from '../../simulators/onvif/camera-sim.js';
+import { profileT, SERVICE_NAMESPACES, type Dialect } from '../../simulators/onvif/dialects.js';
+import { waitFor } from '../helpers/daemon.js';
+import { ReplayCamera } from './replay-camera.js';
+
+const PASSWORD = 'media2-pw';
+const RTSP = 'rtsp://127.0.0.1:8554/media2-cam';
+const { media: MEDIA1, media2: MEDIA2 } = SERVICE_NAMESPACES;
+
+let sims: Array<CameraSim | ReplayCamera> = [];
+let services: CameraService[] = [];
+afterEach(async () => {
+  for (const s of services) await s.stop();
+  for (const s of sims) await s.stop();
+  sims = [];
+  services = [];
+});
+
+async function simCamera(dialect: Dialect): Promise<CameraSim> {
+  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect, rtspUri: RTSP, pullHoldMs: 100 });
+  await sim.start();
+  sims.push(sim);
+  return sim;
+}
+
+function serve(deviceUrl: string) {
+  const logs: Array<Record<string, unknown>> = [];
+  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
+  const camera: CameraConfig = { id: 'cam-t', name: 'Profile T', zones: ['room-1'], onvif: { url: deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
+  const events: DeviceEvent[] = [];
+  const service = createCameraService({
+    cameras: [camera],
+    env: { CAM_PW: PASSWORD },
+    clock: systemClock,
+    logger,
+    onEvent: (e) => events.push(e),
+    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 200, requestTimeoutMs: 2000 },
+  });
+  services.push(service);
+  void service.start();
+  const online = () => events.filter((e) => e.type === 'device-availability' && e.online);
+  return { service, events, logs, online, status: () => service.status()[0]! };
+}
+
+/** The media requests the simulator answered, as "namespace action". */
+const mediaCalls = (sim: CameraSim) =>
+  sim.calls.filter((c) => c.namespace === MEDIA1 || c.namespace === MEDIA2).map((c) => `${c.namespace === MEDIA2 ? 'media2' : 'media1'} ${c.action}`);
+
+describe('a Profile T camera offering Media2', () => {
+  it('is read through Media2: profiles, stream and snapshot URIs', async () => {
+    const sim = await simCamera(profileT);
+    const { status, online } = serve(sim.deviceUrl);
+    await waitFor('online', () => online().length === 1, 6000);
+    expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP, snapshotUri: expect.stringMatching(/snapshot\.jpg$/) });
+    const calls = mediaCalls(sim);
+    expect(calls).toEqual(expect.arrayContaining(['media2 GetProfiles', 'media2 GetStreamUri', 'media2 GetSnapshotUri']));
+    expect(calls).not.toContain('media1 GetProfiles');
+    expect(calls).not.toContain('media1 GetStreamUri');
+  });
+
+  it('whose Media2 answers SOAP faults falls back to Media1 and still connects', async () => {
+    const sim = await simCamera(profileT);
+    sim.faults.media2Broken = true;
+    const { status, online } = serve(sim.deviceUrl);
+    await waitFor('online', () => online().length === 1, 6000);
+    expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP });
+    expect(status().counters.connectFailures).toBe(0);
+    const calls = mediaCalls(sim);
+    expect(calls.indexOf('media2 GetProfiles')).toBeGreaterThanOrEqual(0);
+    expect(calls.indexOf('media1 GetProfiles')).toBeGreaterThan(calls.indexOf('media2 GetProfiles'));
+    expect(calls).toContain('media1 GetStreamUri');
+    expect(calls).not.toContain('media2 GetStreamUri');
+  });
+
+  it('with Media2 only finds its video sources through Media2 and connects', async () => {
+    const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') });
+    const { status, online } = serve(sim.deviceUrl);
+    await waitFor('online', () => online().length === 1, 6000);
+    expect(status().info.streamUri).toBe(RTSP);
+    const calls = mediaCalls(sim);
+    expect(calls).toContain('media2 GetVideoSourceConfigurations');
+    expect(calls.filter((c) => c.startsWith('media1'))).toEqual([]);
+  });
+
+  it('with Media2 only and Media2 failing is a logged, counted connect failure', async () => {
+    const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') });
+    sim.faults.media2Broken = true;
+    const { status, logs, online } = serve(sim.deviceUrl);
+    await waitFor('connect failures counted', () => status().counters.connectFailures >= 2, 6000);
+    expect(online()).toEqual([]);
+    const warning = logs.find((l) => l.msg === 'camera unreachable');
+    expect(String(warning?.reason)).toMatch(/refused GetProfiles: .*Media2 service failed/);
+  });
+
+  it('answers the real Media2 shapes of a captured camera (agsh/onvif#233) through Media2', async () => {
+    const camera = new ReplayCamera({ vendor: 'media2', username: 'contactd', password: PASSWORD, pullHoldMs: 100 });
+    await camera.start();
+    sims.push(camera);
+    const { status, online } = serve(camera.deviceUrl);
+    await waitFor('online', () => online().length === 1, 6000);
+    expect(status().info).toMatchObject({
+      profileToken: 'profile_1_h264',
+      streamUri: 'rtsp://127.0.0.1/onvif-media/media.amp?profile=profile_1_h264&sessiontimeout=60&streamtype=unicast',
+      snapshotUri: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/onvif-cgi\/jpg\/image\.cgi\?/),
+    });
+    // Media1 would have answered common/GetProfiles.xml (Profile_1) and a /Streaming/Channels/101 URI.
+    expect(camera.requests.filter((r) => r.action === 'GetStreamUri')).toHaveLength(1);
+  });
+});
