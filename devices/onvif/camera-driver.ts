@@ -13,7 +13,7 @@ import { createOnvifCam, type OnvifCam } from './onvif-client.js';
 import { parseNotification, type CameraSignal } from './event-topics.js';
 import { measureSkew, type SkewReading } from './skew.js';
 import { readMediaSetup, str } from './media-setup.js';
-import { PULL_MARGIN_MS, PULL_WAIT_MS, PullTimeoutError, pullWithDeadline, routePullPoint } from './pull-point.js';
+import { PULL_MARGIN_MS, PULL_WAIT_MS, PullTimeoutError, pullWithDeadline, routePullPoint, unsubscribeWithDeadline } from './pull-point.js';
 
 export interface CameraDriverOptions {
   cameraId: string;
@@ -36,6 +36,8 @@ export interface CameraDriverOptions {
   maxBackoffMs?: number;
   /** A PullMessages unanswered this long is cut off and counted as hung (default PT1M + 10 s). */
   pullDeadlineMs?: number;
+  /** Longest wait for the camera to answer Unsubscribe of an abandoned pull point (default 2 s). */
+  unsubscribeDeadlineMs?: number;
 }
 
 /** Failures by kind since start, for status and alerts. */
@@ -43,6 +45,8 @@ export interface CameraDriverCounters {
   connectFailures: number;
   pullFailures: number;
   hungPulls: number;
+  /** Abandoned pull points the camera did not confirm unsubscribing (they hold a slot until they expire). */
+  unsubscribeFailures: number;
 }
 
 export interface CameraInfo {
@@ -71,7 +75,7 @@ export class OnvifCameraDriver {
   info: CameraInfo = {};
   online = false;
   lastSkew: SkewReading | undefined;
-  readonly counters: CameraDriverCounters = { connectFailures: 0, pullFailures: 0, hungPulls: 0 };
+  readonly counters: CameraDriverCounters = { connectFailures: 0, pullFailures: 0, hungPulls: 0, unsubscribeFailures: 0 };
   private cam: OnvifCam | undefined;
   private agent = new Agent({ keepAlive: false });
   private running = false;
@@ -209,6 +213,16 @@ export class OnvifCameraDriver {
   private async pullLoop(): Promise<void> {
     const cam = this.cam!;
     await cam.createPullPointSubscription();
+    try {
+      await this.pullUntilFailure(cam);
+    } finally {
+      // Stopped, gone offline or given up: the pull point is abandoned either way.
+      await this.unsubscribe(cam, this.running ? 'connection given up' : 'driver stopped');
+    }
+    if (this.running) throw new Error('camera stopped answering');
+  }
+
+  private async pullUntilFailure(cam: OnvifCam): Promise<void> {
     let lastRenew = this.o.clock.now();
     let failedInARow = 0;
     while (this.running && this.online) {
@@ -233,7 +247,23 @@ export class OnvifCameraDriver {
         lastRenew = this.o.clock.now();
       }
     }
-    if (this.running) throw new Error('camera stopped answering');
+  }
+
+  /**
+   * Best-effort Unsubscribe (WS-BaseNotification 6.1.2, ONVIF Core 9.2) of a pull point the
+   * driver is abandoning: cameras allow few subscriptions (Hikvision about 5), and one left
+   * behind holds its slot until its termination time. Capped by a short deadline so a camera
+   * that never answers cannot hold up the new subscription or stop(); a failure is counted
+   * and logged, never thrown.
+   */
+  private async unsubscribe(cam: OnvifCam, why: string): Promise<void> {
+    const result = await unsubscribeWithDeadline(cam, { agent: this.agent, clock: this.o.clock, deadlineMs: this.o.unsubscribeDeadlineMs ?? 2000 });
+    if (result.ok) return;
+    this.counters.unsubscribeFailures += 1;
+    this.o.logger.warn(
+      { camera: this.o.cameraId, why, reason: result.reason, pullPoint: result.path },
+      'camera did not confirm Unsubscribe of an abandoned pull point; it holds a subscription slot until it expires',
+    );
   }
 
   private pullOptions() {
@@ -241,9 +271,9 @@ export class OnvifCameraDriver {
   }
 
   /**
-   * Counts a failed or hung pull and subscribes again: a pull point that stopped answering
-   * is abandoned (it expires by its termination time, Core 9.2.1). Enough failures in a row
-   * and the connection is given up (the caller reconnects with backoff).
+   * Counts a failed or hung pull and subscribes again: the pull point that failed is
+   * unsubscribed (best effort) and abandoned. Enough failures in a row and the connection is
+   * given up (the caller unsubscribes, then reconnects with backoff).
    */
   private async pullFailed(cam: OnvifCam, e: unknown, failedInARow: number): Promise<void> {
     this.counters.pullFailures += 1;
@@ -251,6 +281,7 @@ export class OnvifCameraDriver {
     const reason = (e as Error).message;
     if (failedInARow >= (this.o.offlineAfterFailures ?? 3)) throw new Error(`${failedInARow} event pulls in a row failed: ${reason}`);
     this.o.logger.warn({ camera: this.o.cameraId, reason, failedInARow }, 'camera event pull failed; subscribing again');
+    await this.unsubscribe(cam, `pull failed: ${reason}`);
     await cam.createPullPointSubscription();
   }
 

@@ -26,7 +26,7 @@ export interface CameraServiceOptions {
   clock: Clock;
   logger: Logger;
   onEvent: (event: DeviceEvent) => void;
-  driver?: Partial<{ probeEveryMs: number; offlineAfterFailures: number; skewWarnMs: number; backoffMs: number; maxBackoffMs: number; requestTimeoutMs: number; pullDeadlineMs: number }>;
+  driver?: Partial<{ probeEveryMs: number; offlineAfterFailures: number; skewWarnMs: number; backoffMs: number; maxBackoffMs: number; requestTimeoutMs: number; pullDeadlineMs: number; unsubscribeDeadlineMs: number }>;
 }
 
 export interface CameraStatus {

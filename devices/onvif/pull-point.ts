@@ -7,7 +7,8 @@
  * http.request reads as ordinary options, routes them through the driver's agent and lets
  * an AbortSignal end the request: stop() and offline handling abort a pull the camera holds
  * open, and a deadline (the PT1M wait the package asks for, plus a margin) turns a camera
- * that never answers a pull into a pull failure instead of a hang.
+ * that never answers a pull into a pull failure instead of a hang. An abandoned pull point
+ * is unsubscribed the same way, under a short deadline of its own.
  */
 import type { Agent } from 'node:http';
 import type { Clock } from '../../src/clock.js';
@@ -57,5 +58,29 @@ export async function pullWithDeadline(cam: OnvifCam, o: PullOptions): Promise<u
   } finally {
     cancelDeadline();
     o.session.removeEventListener('abort', onSessionAbort);
+  }
+}
+
+export type UnsubscribeResult = { ok: true } | { ok: false; reason: string; path: string | undefined };
+
+/**
+ * Unsubscribe (WS-BaseNotification 6.1.2) of the current pull point, cut off after
+ * `deadlineMs`. Never rejects. The package forgets the subscription as it sends, so a new
+ * one can be created whatever the answer; no subscription is a no-op.
+ */
+export async function unsubscribeWithDeadline(cam: OnvifCam, o: { agent: Agent; clock: Clock; deadlineMs: number }): Promise<UnsubscribeResult> {
+  const abort = new AbortController();
+  const address = cam.events.subscription?.subscriptionReference?.address as { pathname?: unknown } | undefined;
+  // A fresh signal: the one left on the address by the abandoned pull may already be aborted.
+  if (!routePullPoint(cam, o.agent, abort.signal)) return { ok: true };
+  const cancel = o.clock.setTimeout(() => abort.abort(new Error(`no answer to Unsubscribe within ${o.deadlineMs} ms`)), o.deadlineMs);
+  try {
+    await cam.unsubscribe();
+    return { ok: true };
+  } catch (e) {
+    const reason = abort.signal.aborted ? (abort.signal.reason as Error).message : (e as Error).message;
+    return { ok: false, reason, path: typeof address?.pathname === 'string' ? address.pathname : undefined };
+  } finally {
+    cancel();
   }
 }

@@ -30,6 +30,10 @@ export interface CameraFaults {
    * firmware the onvif package's connect() works around, e.g. D-Link DCS-8635LH).
    */
   media2Broken: boolean;
+  /** PullMessages requests to take and never answer, from the next one on (a wedged event service). */
+  hangPulls: number;
+  /** Unsubscribe requests are taken and never answered (the subscription is not removed either). */
+  ignoreUnsubscribe: boolean;
 }
 
 /** One request as the camera saw it: action, the namespace of the body element, the path it was sent to. */
@@ -49,6 +53,12 @@ export interface CameraSimOptions {
   inputs?: string[];
   /** Longest a PullMessages call is held open waiting for events (the request may ask for up to PT1M). */
   pullHoldMs?: number;
+  /**
+   * Live pull points the camera allows (Hikvision about 5); a CreatePullPointSubscription beyond
+   * it is refused with the WS-BaseNotification SubscribeCreationFailedFault (ONVIF Core names
+   * no fault of its own for this: onvif/specs#592).
+   */
+  maxPullPoints?: number;
   clock?: Clock;
   facts?: Partial<DeviceFacts>;
 }
@@ -63,11 +73,15 @@ interface Subscription {
 const SUBSCRIPTION_MS = 120_000;
 
 export class CameraSim {
-  readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0, media2Broken: false };
+  readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0, media2Broken: false, hangPulls: 0, ignoreUnsubscribe: false };
   /** Action names in order of arrival (expect helpers for tests). */
   readonly requests: string[] = [];
   /** The same requests with their namespace and path. */
   readonly calls: SimRequest[] = [];
+  /** Subscriptions whose PullMessages was taken and never answered (faults.hangPulls), by id. */
+  readonly hungPullSubscriptions: string[] = [];
+  /** Subscriptions an Unsubscribe arrived for, answered or not, by id. */
+  readonly unsubscribeRequests: string[] = [];
   authFailures = 0;
   private readonly server: Server;
   private readonly dialect: Dialect;
@@ -213,12 +227,14 @@ export class CameraSim {
       req.socket.destroy();
       return;
     }
-    let answer: { status: number; xml: string; headers?: Record<string, string> };
+    let answer: { status: number; xml: string; headers?: Record<string, string> } | 'hold';
     try {
       answer = await this.answer(action, body, req);
     } catch (e) {
       answer = { status: 500, xml: answers.fault(this.dialect, 'ter:Action', (e as Error).message) };
     }
+    // Taken and never answered: the request stays open until the client gives up on it.
+    if (answer === 'hold') return;
     const xml = this.faults.malformed ? answer.xml.slice(0, Math.floor(answer.xml.length / 2)) : answer.xml;
     res.writeHead(answer.status, { 'content-type': 'application/soap+xml; charset=utf-8', ...answer.headers });
     res.end(xml);
@@ -240,7 +256,7 @@ export class CameraSim {
     return { status: 401, xml: answers.fault(this.dialect, 'ter:NotAuthorized', 'Sender not Authorized'), headers: { 'www-authenticate': challenge.header } };
   }
 
-  private async answer(action: string, body: string, req: IncomingMessage): Promise<{ status: number; xml: string; headers?: Record<string, string> }> {
+  private async answer(action: string, body: string, req: IncomingMessage): Promise<{ status: number; xml: string; headers?: Record<string, string> } | 'hold'> {
     const d = this.dialect;
     const ok = (xml: string) => ({ status: 200, xml });
     // ONVIF Core 5.9.1: GetSystemDateAndTime must answer before authentication (clients need the clock first).
@@ -255,11 +271,18 @@ export class CameraSim {
       case 'GetCapabilities':
         return ok(answers.capabilities(d, this.facts));
       case 'CreatePullPointSubscription':
+        if (this.activeSubscriptions >= (this.options.maxPullPoints ?? Infinity)) {
+          return { status: 400, xml: answers.fault(d, 'wsntw:SubscribeCreationFailedFault', 'Maximum number of pull points reached') };
+        }
         return ok(this.createSubscription());
       case 'PullMessages':
+        if (this.faults.hangPulls > 0) return this.holdPull(body, req.url ?? '');
         return this.pull(body, req.url ?? '');
-      case 'Renew':
       case 'Unsubscribe':
+        this.unsubscribeRequests.push(this.subscriptionOf(body, req.url ?? '') ?? '(unknown)');
+        if (this.faults.ignoreUnsubscribe) return 'hold';
+        return this.manage(action, body, req.url ?? '');
+      case 'Renew':
         return this.manage(action, body, req.url ?? '');
       default:
         return this.media(action, body) ?? { status: 400, xml: answers.fault(d, 'ter:ActionNotSupported', `${action} is not implemented by the simulator`) };
@@ -298,6 +321,12 @@ export class CameraSim {
     const id = this.subscriptionOf(body, url);
     const sub = id ? this.subscriptions.get(id) : undefined;
     return sub && sub.until > this.cameraNow() ? sub : undefined;
+  }
+
+  private holdPull(body: string, url: string): 'hold' {
+    this.faults.hangPulls -= 1;
+    this.hungPullSubscriptions.push(this.subscriptionOf(body, url) ?? '(unknown)');
+    return 'hold';
   }
 
   private async pull(body: string, url: string): Promise<{ status: number; xml: string }> {

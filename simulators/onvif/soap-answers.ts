@@ -15,6 +15,8 @@ const NS = {
   wsnt: 'http://docs.oasis-open.org/wsn/b-2',
   wsa: 'http://www.w3.org/2005/08/addressing',
   ter: 'http://www.onvif.org/ver10/error',
+  wsntw: 'http://docs.oasis-open.org/wsn/bw-2',
+  wsrfrw: 'http://docs.oasis-open.org/wsrf/rw-2',
   topics: 'http://www.onvif.org/ver10/topics',
 } as const;
 
@@ -56,6 +58,8 @@ export function envelope(d: Dialect, body: string, header = ''): string {
     decl(d.wsnt, NS.wsnt) +
     decl(d.wsa, NS.wsa) +
     decl('ter', NS.ter) +
+    decl('wsntw', NS.wsntw) +
+    decl('wsrf-rw', NS.wsrfrw) +
     decl(d.topicPrefix, NS.topics) +
     Object.entries(d.extraNamespaces)
       .map(([p, ns]) => decl(p, ns))

@@ -17,6 +17,8 @@ import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
 
 const PASSWORD = 'robust-pw';
+/** The pull point address in fixtures/common/CreatePullPointSubscription.xml. */
+const PULL_POINT_PATH = '/onvif/Subscription?Idx=0';
 
 let cameras: ReplayCamera[] = [];
 let services: CameraService[] = [];
@@ -126,6 +128,11 @@ describe('a camera that takes PullMessages and never answers', () => {
     expect(String(warning?.reason)).toMatch(/did not answer PullMessages within 600 ms/);
     // Subscribed again and pulling: events flow, the camera never went offline.
     await waitFor('subscribed again', () => camera.requests.filter((r) => r.action === 'CreatePullPointSubscription').length === 2, 6000);
+    // The abandoned pull point was unsubscribed (at its own address) before the new subscription.
+    const unsubscribe = camera.requests.findIndex((r) => r.action === 'Unsubscribe' && r.authorized);
+    expect(camera.requests[unsubscribe]?.path).toBe(PULL_POINT_PATH);
+    expect(unsubscribe).toBeLessThan(camera.requests.findLastIndex((r) => r.action === 'CreatePullPointSubscription'));
+    expect(status('cam-1').counters.unsubscribeFailures).toBe(0);
     camera.push('PullMessages.empty');
     const before = camera.requests.length;
     await waitFor('pulling again', () => camera.requests.slice(before).some((r) => r.action === 'PullMessages'), 6000);
