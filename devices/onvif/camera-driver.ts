@@ -350,11 +350,12 @@ export class OnvifCameraDriver {
  * Why a connection failed, in words an installer can act on. Cameras refuse credentials
  * as a SOAP fault (ter:NotAuthorized, ONVIF Core 5.11.2.4; wording varies by vendor:
  * "Sender not Authorized", "An error was discovered processing the <wsse:Security>
- * header") or as an HTTP 401 to a digest answer.
+ * header", TP-Link Tapo's "Authority failure" (open-nvr/open-nvr#470,
+ * kennedn/tapo-onboarding#3)) or as an HTTP 401 to a digest answer.
  */
 export function describeFailure(e: unknown): string {
   const message = e instanceof Error ? e.message : String(e);
-  if (/notauthori[sz]ed|not authori[sz]ed|wsse:security|failedauthentication|security token|digest authentication failed/i.test(message)) {
+  if (/notauthori[sz]ed|not authori[sz]ed|wsse:security|failedauthentication|security token|digest authentication failed|authority failure/i.test(message)) {
     return `camera refused the credentials (${message}); check the ONVIF user and password configured for it`;
   }
   return message;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../../src/clock.js';
 import { checkHttpDigest, checkWsSecurity, digestChallenge, elementText } from './auth.js';
-import { SERVICE_NAMESPACES, standard, type Dialect } from './dialects.js';
+import { SERVICE_NAMESPACES, standard, type Dialect, type EventShape } from './dialects.js';
 import { answerMedia, type MediaService } from './media-answers.js';
 import * as answers from './soap-answers.js';
 import type { DeviceFacts, NotificationFact } from './soap-answers.js';
@@ -181,6 +181,10 @@ export class CameraSim {
     return `${this.dialect.topicPrefix}:${path}`;
   }
 
+  private bool(value: boolean): string {
+    return this.dialect.booleans[value ? 0 : 1];
+  }
+
   private inputFact(token: string, active: boolean, operation: NotificationFact['operation']): NotificationFact {
     const utcTime = new Date(this.cameraNow());
     if (this.dialect.inputStyle === 'axis-port') {
@@ -188,27 +192,25 @@ export class CameraSim {
       const index = [...this.inputs.keys()].indexOf(token);
       return { topic: `${this.topic('Device')}/tnsaxis:IO/Port`, utcTime, operation, source: [['port', String(index)]], data: [['state', active ? '1' : '0']] };
     }
-    return { topic: this.topic('Device/Trigger/DigitalInput'), utcTime, operation, source: [['InputToken', token]], data: [['LogicalState', String(active)]] };
+    return { topic: this.topic('Device/Trigger/DigitalInput'), utcTime, operation, source: [['InputToken', token]], data: [['LogicalState', this.bool(active)]] };
+  }
+
+  private eventFact(shape: EventShape, active: boolean, operation: NotificationFact['operation']): NotificationFact {
+    return {
+      topic: shape.topic.replace('{tns1}', this.dialect.topicPrefix),
+      utcTime: new Date(this.cameraNow()),
+      operation,
+      source: shape.source.map(([k, v]) => [k, v]),
+      data: [[shape.item, this.bool(active)]],
+    };
   }
 
   private motionFact(operation: NotificationFact['operation']): NotificationFact {
-    return {
-      topic: this.topic('RuleEngine/CellMotionDetector/Motion'),
-      utcTime: new Date(this.cameraNow()),
-      operation,
-      source: [['VideoSourceConfigurationToken', 'VideoSourceConfig_1'], ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsConfig_1'], ['Rule', 'MyMotionDetectorRule']],
-      data: [['IsMotion', String(this.motion)]],
-    };
+    return this.eventFact(this.dialect.motion, this.motion, operation);
   }
 
   private tamperFact(operation: NotificationFact['operation']): NotificationFact {
-    return {
-      topic: this.topic('RuleEngine/TamperDetector/Tamper'),
-      utcTime: new Date(this.cameraNow()),
-      operation,
-      source: [['VideoSourceConfigurationToken', 'VideoSourceConfig_1']],
-      data: [['IsTamper', String(this.tamper)]],
-    };
+    return this.eventFact(this.dialect.tamper, this.tamper, operation);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -250,10 +252,10 @@ export class CameraSim {
     if (digestOk) return null;
     if (mode !== 'http-digest' && /UsernameToken/.test(body) && checkWsSecurity(body, creds, this.cameraNow(), this.seenNonces).ok) return null;
     this.authFailures += 1;
-    if (mode === 'ws-security') return { status: 400, xml: answers.fault(this.dialect, 'ter:NotAuthorized', 'Sender not Authorized') };
+    if (mode === 'ws-security') return { status: 400, xml: answers.fault(this.dialect, 'ter:NotAuthorized', this.dialect.authFaultText) };
     const challenge = digestChallenge('contactd-sim');
     this.digestNonces.add(challenge.nonce);
-    return { status: 401, xml: answers.fault(this.dialect, 'ter:NotAuthorized', 'Sender not Authorized'), headers: { 'www-authenticate': challenge.header } };
+    return { status: 401, xml: answers.fault(this.dialect, 'ter:NotAuthorized', this.dialect.authFaultText), headers: { 'www-authenticate': challenge.header } };
   }
 
   private async answer(action: string, body: string, req: IncomingMessage): Promise<{ status: number; xml: string; headers?: Record<string, string> } | 'hold'> {

@@ -80,13 +80,24 @@ export interface Dialect {
   inputStyle: 'logical-state' | 'axis-port';
   /** Words for true/false in event SimpleItems. */
   booleans: readonly [string, string];
-  /** Source SimpleItems of cell-motion events. */
-  motionSource: ReadonlyArray<readonly [string, string]>;
-  /** Topic path (without prefix) and data item name of the tamper event. */
-  tamper: { topic: string; item: string };
+  /** How the camera publishes motion and tamper (camera moved or covered). */
+  motion: EventShape;
+  tamper: EventShape;
+  /** The wsnt:Topic Dialect attribute. */
+  topicDialect: string;
   /** UtcTime written with a Z; false writes it bare, as Hikvision firmware does. */
   utcZone: boolean;
 }
+
+export interface EventShape {
+  /** Topic expression; {tns1} stands for the dialect's ONVIF topic prefix. */
+  topic: string;
+  source: ReadonlyArray<readonly [string, string]>;
+  /** Data SimpleItem holding the state. */
+  item: string;
+}
+
+const CONCRETE_SET = 'http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet';
 
 const profile1: ProfileTokens = {
   profile: 'Profile_1',
@@ -128,12 +139,17 @@ export const standard: Dialect = {
   pullPointPath: '/onvif/pullpoint/{id}',
   inputStyle: 'logical-state',
   booleans: ['true', 'false'],
-  motionSource: [
-    ['VideoSourceConfigurationToken', 'VideoSourceConfig_1'],
-    ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsConfig_1'],
-    ['Rule', 'MyMotionDetectorRule'],
-  ],
-  tamper: { topic: 'RuleEngine/TamperDetector/Tamper', item: 'IsTamper' },
+  motion: {
+    topic: '{tns1}:RuleEngine/CellMotionDetector/Motion',
+    source: [
+      ['VideoSourceConfigurationToken', 'VideoSourceConfig_1'],
+      ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsConfig_1'],
+      ['Rule', 'MyMotionDetectorRule'],
+    ],
+    item: 'IsMotion',
+  },
+  tamper: { topic: '{tns1}:RuleEngine/TamperDetector/Tamper', source: [['VideoSourceConfigurationToken', 'VideoSourceConfig_1']], item: 'IsTamper' },
+  topicDialect: CONCRETE_SET,
   utcZone: true,
 };
 
@@ -144,23 +160,176 @@ export const profileT: Dialect = {
   services: [...standard.services, { name: 'media2', path: '/onvif/media2_service', version: v(2, 60) }],
 };
 
-/** Hikvision-style: SOAP-ENV, HTTP digest only. */
+/**
+ * Hikvision (the ONVIF "Digest" authentication setting: HTTP digest only).
+ * - Envelope `env:` declaring the vendor's long namespace list, GetServices listing many
+ *   services at /onvif/<Service> with versions 16.12 / 2.42 / 2.21: agsh/onvif#212
+ *   (https://github.com/agsh/onvif/issues/212; a camera at Hikvision's default 192.168.1.64;
+ *   the excerpt ends at a ver20/m... entry, taken here as Media2 at /onvif/Media2).
+ *   /onvif/Media and /onvif/PTZ paths: Allforgot/OnvifClient_gSOAP#1.
+ * - Profile_1 / mainStream / VideoSourceConfig / VideoSource_1 / VideoEncoder_1:
+ *   ZoneMinder/zoneminder#1290 (a Hikvision GetProfiles).
+ * - Pull point /onvif/events/sub_pull_session_N, TRUE/FALSE values, UtcTime without a zone,
+ *   tamper as RuleEngine/TamperDetector/Tamper with State, tnshik topics:
+ *   eyetowers/gonvif#1. Cell motion (RuleEngine/CellMotionDetector/Motion, IsMotion) from a
+ *   DS-2CD2423G0-IW: dmitrif/onvif2mqtt#34; rule MyMotionDetectorRule: home-assistant/core#35947.
+ * - Digital inputs as tns1:Device/Trigger/DigitalInput with InputToken/LogicalState (the ONVIF
+ *   topic; no Hikvision capture of one was found). The configuration tokens VideoSourceToken /
+ *   VideoEncoderToken_1 and the motion event's source items are written in Hikvision's style,
+ *   not taken from a capture.
+ */
 export const hikvisionLike: Dialect = {
   ...standard,
   name: 'hikvision-like',
-  env: 'SOAP-ENV',
+  env: 'env',
+  extraNamespaces: {
+    soapenc: 'http://www.w3.org/2003/05/soap-encoding',
+    xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+    xs: 'http://www.w3.org/2001/XMLSchema',
+    timg: 'http://www.onvif.org/ver20/imaging/wsdl',
+    tptz: 'http://www.onvif.org/ver20/ptz/wsdl',
+    tan: 'http://www.onvif.org/ver20/analytics/wsdl',
+    tst: 'http://www.onvif.org/ver10/storage/wsdl',
+    dn: 'http://www.onvif.org/ver10/network/wsdl',
+    tmd: 'http://www.onvif.org/ver10/deviceIO/wsdl',
+    wstop: 'http://docs.oasis-open.org/wsn/t-1',
+    tnshik: 'http://www.hikvision.com/2011/event/topics',
+  },
   auth: 'http-digest',
+  services: [
+    { name: 'device', path: '/onvif/device_service', version: v(16, 12) },
+    { name: 'media', path: '/onvif/Media', version: v(16, 12) },
+    { name: 'events', path: '/onvif/Events', version: v(16, 12) },
+    { name: 'imaging', path: '/onvif/Imaging', version: v(16, 12) },
+    { name: 'ptz', path: '/onvif/PTZ', version: v(16, 12) },
+    { name: 'analytics', path: '/onvif/Analytics', version: v(16, 12) },
+    { name: 'deviceIO', path: '/onvif/DeviceIO', version: v(16, 12) },
+    { name: 'recording', path: '/onvif/Recording', version: v(16, 12) },
+    { name: 'search', path: '/onvif/SearchRecording', version: v(2, 42) },
+    { name: 'replay', path: '/onvif/Replay', version: v(2, 21) },
+    { name: 'media2', path: '/onvif/Media2', version: v(16, 12) },
+  ],
+  profile: { ...profile1, videoSourceConfig: 'VideoSourceToken', videoSourceConfigName: 'VideoSourceConfig', videoEncoderConfig: 'VideoEncoderToken_1', videoEncoderConfigName: 'VideoEncoder_1' },
+  pullPointPath: '/onvif/events/sub_pull_session_{id}',
+  booleans: ['TRUE', 'FALSE'],
+  motion: {
+    topic: '{tns1}:RuleEngine/CellMotionDetector/Motion',
+    source: [
+      ['VideoSourceConfigurationToken', 'VideoSourceToken'],
+      ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsToken'],
+      ['Rule', 'MyMotionDetectorRule'],
+    ],
+    item: 'IsMotion',
+  },
+  tamper: { topic: '{tns1}:RuleEngine/TamperDetector/Tamper', source: [['VideoSourceToken', 'vstoken_ch0001']], item: 'State' },
+  utcZone: false,
 };
 
-/** Axis-style: subscription id as a reference parameter, IO port topics with state 1/0. */
+/**
+ * TP-Link Tapo (C200/C220-class): Media1 only, no I/O.
+ * - GetServices refused (RootSoft/ONVIF-Java#5: a TP-Link camera at :2020 answers getServices
+ *   with an error); GetCapabilities lists every service at one /onvif/service XAddr
+ *   (koush/scrypted#1775, Tapo C200; caspermeijn/onvifviewer#6).
+ * - GetSnapshotUri: SOAP-ENV:Receiver ter:ActionNotSupported (caspermeijn/onvifviewer#6).
+ * - Credentials: WS-Security UsernameToken; a wrong password is a NotAuthorized fault
+ *   "Authority failure", not an HTTP digest challenge (open-nvr/open-nvr#470, Tapo C520WS;
+ *   kennedn/tapo-onboarding#3). No evidence was found for digest-only Tapo firmware.
+ * - Pull point /event-N_2020; motion RuleEngine/CellMotionDetector/Motion with IsMotion and
+ *   tamper filed as RuleEngine/CellMotionDetector/Tamper with IsTamper, sources vsconf /
+ *   VideoAnalyticsToken / My...DetectorRule (home-assistant/core tests/components/onvif/
+ *   test_parsers.py, test_tapo_*).
+ */
+export const tapoLike: Dialect = {
+  ...standard,
+  name: 'tapo-like',
+  env: 'SOAP-ENV',
+  extraNamespaces: {
+    'SOAP-ENC': 'http://www.w3.org/2003/05/soap-encoding',
+    xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+    xsd: 'http://www.w3.org/2001/XMLSchema',
+    wsa5: 'http://www.w3.org/2005/08/addressing',
+  },
+  authFaultText: 'Authority failure',
+  getServices: false,
+  services: [
+    { name: 'device', path: '/onvif/service', version: v(20, 6) },
+    { name: 'media', path: '/onvif/service', version: v(20, 6) },
+    { name: 'events', path: '/onvif/service', version: v(20, 6) },
+    { name: 'analytics', path: '/onvif/service', version: v(20, 6) },
+  ],
+  // vsconf is the configuration token Tapo events name; the other tokens are the reference ones.
+  profile: { ...profile1, videoSourceConfig: 'vsconf' },
+  snapshot: false,
+  pullPointPath: '/event-{id}_2020',
+  motion: {
+    topic: '{tns1}:RuleEngine/CellMotionDetector/Motion',
+    source: [
+      ['VideoSourceConfigurationToken', 'vsconf'],
+      ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsToken'],
+      ['Rule', 'MyMotionDetectorRule'],
+    ],
+    item: 'IsMotion',
+  },
+  tamper: {
+    topic: '{tns1}:RuleEngine/CellMotionDetector/Tamper',
+    source: [
+      ['VideoSourceConfigurationToken', 'vsconf'],
+      ['VideoAnalyticsConfigurationToken', 'VideoAnalyticsToken'],
+      ['Rule', 'MyTamperDetectorRule'],
+    ],
+    item: 'IsTamper',
+  },
+};
+
+/**
+ * Axis (AXIS OS, Profile S + T).
+ * - SOAP-ENV envelope with Axis's namespaces (RiftValleySoftware/RVS_ONVIF AxisCameraMock,
+ *   M5525-E); services other than the device at one /onvif/services XAddr, where the pull
+ *   point also lives, addressed by a dom0:SubscriptionId reference parameter
+ *   (kerberos-io/onvif#6).
+ * - Media2 with profile_1_h264 / user0 / video source 0 / default_1_h264 (agsh/onvif#233).
+ * - Inputs as tns1:Device/tnsaxis:IO/Port (port, state 1/0), motion as VMD4
+ *   tnsaxis:CameraApplicationPlatform/VMD/Camera1Profile1 (active 1/0, empty Source), tamper
+ *   as tns1:VideoSource/GlobalSceneChange/ImagingService (Source 0, State 1/0), Simple topic
+ *   dialect (Kane610/axis tests/event_fixtures.py).
+ */
 export const axisLike: Dialect = {
   ...standard,
   name: 'axis-like',
   env: 'SOAP-ENV',
-  tev: 'aev',
+  extraNamespaces: {
+    'SOAP-ENC': 'http://www.w3.org/2003/05/soap-encoding',
+    xsi: 'http://www.w3.org/2001/XMLSchema-instance',
+    xsd: 'http://www.w3.org/2001/XMLSchema',
+    wsa5: 'http://www.w3.org/2005/08/addressing',
+    wstop: 'http://docs.oasis-open.org/wsn/t-1',
+    aev: 'http://www.axis.com/vapix/ws/event1',
+    tnsaxis: 'http://www.axis.com/2009/event/topics',
+  },
   auth: 'either',
+  services: [
+    { name: 'device', path: '/onvif/device_service', version: v(2, 60) },
+    { name: 'media', path: '/onvif/services', version: v(2, 60) },
+    { name: 'events', path: '/onvif/services', version: v(2, 60) },
+    { name: 'imaging', path: '/onvif/services', version: v(2, 60) },
+    { name: 'deviceIO', path: '/onvif/services', version: v(2, 60) },
+    { name: 'media2', path: '/onvif/services', version: v(2, 60) },
+  ],
+  profile: {
+    profile: 'profile_1_h264',
+    profileName: 'profile_1 h264',
+    videoSource: '0',
+    videoSourceConfig: '0',
+    videoSourceConfigName: 'user0',
+    videoEncoderConfig: 'default_1_h264',
+    videoEncoderConfigName: 'default_1 h264',
+  },
   subscriptionIdRef: true,
   inputStyle: 'axis-port',
+  booleans: ['1', '0'],
+  motion: { topic: 'tnsaxis:CameraApplicationPlatform/VMD/Camera1Profile1', source: [], item: 'active' },
+  tamper: { topic: '{tns1}:VideoSource/GlobalSceneChange/ImagingService', source: [['Source', '0']], item: 'State' },
+  topicDialect: 'http://docs.oasis-open.org/wsn/t-1/TopicExpression/Simple',
 };
 
 /** Budget-camera style: default namespaces and odd prefixes, no GetServices, local time only. */
@@ -184,6 +353,7 @@ export const DIALECTS: Readonly<Record<string, Dialect>> = {
   standard,
   'profile-t': profileT,
   'hikvision-like': hikvisionLike,
+  'tapo-like': tapoLike,
   'axis-like': axisLike,
   'budget-like': budgetLike,
 };

@@ -152,10 +152,12 @@ export function pullPointCreated(d: Dialect, address: string, subscriptionId: st
 
 function notification(d: Dialect, n: NotificationFact): string {
   const [wsnt, tt] = [(x: string) => q(d.wsnt, x), (x: string) => q(d.tt, x)];
+  // Hikvision writes UtcTime bare (no Z, no fraction), though it is UTC.
+  const utcTime = d.utcZone ? n.utcTime.toISOString() : n.utcTime.toISOString().slice(0, 19);
   const items = (list: [string, string][]) => list.map(([k, v]) => `<${tt('SimpleItem')} Name="${esc(k)}" Value="${esc(v)}"/>`).join('');
   return (
-    `<${wsnt('NotificationMessage')}><${wsnt('Topic')} Dialect="http://www.onvif.org/ver10/tev/topicExpression/ConcreteSet">${esc(n.topic)}</${wsnt('Topic')}>` +
-    `<${wsnt('Message')}><${tt('Message')} UtcTime="${n.utcTime.toISOString()}" PropertyOperation="${n.operation}">` +
+    `<${wsnt('NotificationMessage')}><${wsnt('Topic')} Dialect="${d.topicDialect}">${esc(n.topic)}</${wsnt('Topic')}>` +
+    `<${wsnt('Message')}><${tt('Message')} UtcTime="${utcTime}" PropertyOperation="${n.operation}">` +
     (n.source.length ? `<${tt('Source')}>${items(n.source)}</${tt('Source')}>` : '') +
     (n.data.length ? `<${tt('Data')}>${items(n.data)}</${tt('Data')}>` : '') +
     `</${tt('Message')}></${wsnt('Message')}></${wsnt('NotificationMessage')}>`

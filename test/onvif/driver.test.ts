@@ -7,7 +7,6 @@ import { createCameraService, type CameraService } from '../../devices/onvif/cam
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
 import { DIALECTS } from '../../simulators/onvif/dialects.js';
 
-const logger = pino({ level: 'silent' });
 const PASSWORD = 'sim-secret';
 
 let sims: CameraSim[] = [];
@@ -29,6 +28,18 @@ async function until<T>(fn: () => T | undefined, ms = 8000): Promise<T> {
   }
 }
 
+/** What each dialect's camera is expected to show the driver. */
+const EXPECT: Record<string, { inputs: [string, string] | null; media: 'media1' | 'media2'; profileToken: string; snapshot: boolean }> = {
+  standard: { inputs: ['DI_1', 'DI_2'], media: 'media1', profileToken: 'Profile_1', snapshot: true },
+  'profile-t': { inputs: ['DI_1', 'DI_2'], media: 'media2', profileToken: 'Profile_1', snapshot: true },
+  'hikvision-like': { inputs: ['DI_1', 'DI_2'], media: 'media2', profileToken: 'Profile_1', snapshot: true },
+  // Tapo cameras have no I/O and no snapshot URI.
+  'tapo-like': { inputs: null, media: 'media1', profileToken: 'Profile_1', snapshot: false },
+  // Axis IO ports are numbered from 0.
+  'axis-like': { inputs: ['0', '1'], media: 'media2', profileToken: 'profile_1_h264', snapshot: true },
+  'budget-like': { inputs: ['DI_1', 'DI_2'], media: 'media1', profileToken: 'Profile_1', snapshot: true },
+};
+
 async function setup(dialect: string, opts: { inputs?: string[]; password?: string; skewMs?: number } = {}) {
   const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect: DIALECTS[dialect], inputs: opts.inputs ?? ['DI_1', 'DI_2'], pullHoldMs: 200, rtspUri: 'rtsp://127.0.0.1:8554/cam1' });
   await sim.start();
@@ -36,49 +47,66 @@ async function setup(dialect: string, opts: { inputs?: string[]; password?: stri
   sims.push(sim);
   const camera: CameraConfig = { id: 'cam-test', name: 'Test', zones: ['room-1'], onvif: { url: sim.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
   const events: DeviceEvent[] = [];
-  const panicToken = dialect === 'axis-like' ? '0' : 'DI_1';
-  const doorToken = dialect === 'axis-like' ? '1' : 'DI_2';
+  const [panicToken, doorToken] = EXPECT[dialect]?.inputs ?? ['DI_1', 'DI_2'];
+  const logs: Array<Record<string, unknown>> = [];
   const service = createCameraService({
     cameras: [camera],
     env: { CAM_PW: opts.password ?? PASSWORD },
     inputs: { 'cam-test': [{ token: panicToken, kind: 'panic' }, { token: doorToken, kind: 'door-contact', doorId: 'door-7' }] },
     clock: systemClock,
-    logger,
+    logger: pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
     onEvent: (e) => events.push(e),
     driver: { probeEveryMs: 150, offlineAfterFailures: 2, backoffMs: 100, maxBackoffMs: 300, requestTimeoutMs: 1500 },
   });
   services.push(service);
   await service.start();
-  return { sim, service, events };
+  return { sim, service, events, logs };
 }
 
+const MEDIA2 = 'http://www.onvif.org/ver20/media/wsdl';
+
 describe('ONVIF driver against the simulator, in each vendor dialect', () => {
+  it('has an expectation for every dialect', () => {
+    expect(Object.keys(EXPECT).sort()).toEqual(Object.keys(DIALECTS).sort());
+  });
+
   for (const dialect of Object.keys(DIALECTS)) {
-    it(`${dialect}: connects, reads info and URIs, turns inputs, motion and tamper into domain events`, async () => {
-      const { sim, service, events } = await setup(dialect);
+    const want = EXPECT[dialect]!;
+    it(`${dialect}: connects, reads info and URIs, turns ${want.inputs ? 'inputs, ' : ''}motion and tamper into domain events`, async () => {
+      const { sim, service, events } = await setup(dialect, want.inputs ? {} : { inputs: [] });
       await until(() => events.find((e) => e.type === 'device-availability' && e.online));
       const [status] = service.status();
-      expect(status?.info.manufacturer).toBe('contactd-sim');
-      expect(status?.info.model).toBe(`SimCam ${dialect}`);
+      expect(status?.info).toMatchObject({ manufacturer: 'contactd-sim', model: `SimCam ${dialect}`, profileToken: want.profileToken });
       expect(service.streamUri('cam-test')).toBe('rtsp://127.0.0.1:8554/cam1');
-      expect(status?.info.snapshotUri).toMatch(/snapshot\.jpg$/);
+      if (want.snapshot) expect(status?.info.snapshotUri).toMatch(/snapshot\.jpg$/);
+      else expect(status?.info.snapshotUri).toBeUndefined();
+      // The stream URI came from the media service the camera offers (Media2 when it lists it).
+      const streamCall = sim.calls.find((c) => c.action === 'GetStreamUri');
+      expect(streamCall?.namespace === MEDIA2 ? 'media2' : 'media1').toBe(want.media);
       await until(() => sim.activeSubscriptions > 0);
       await new Promise((r) => setTimeout(r, 300));
       // Initialized messages report all-off: no domain events for them.
       expect(events.filter((e) => e.type !== 'device-availability')).toEqual([]);
 
-      sim.setInput('DI_1', true);
-      const panic = await until(() => events.find((e) => e.type === 'panic'));
-      expect(panic).toMatchObject({ type: 'panic', sourceId: dialect === 'axis-like' ? 'cam-test:0' : 'cam-test:DI_1', zoneId: 'room-1' });
-      sim.setInput('DI_2', true);
-      await until(() => events.find((e) => e.type === 'door-contact' && e.open));
-      sim.setInput('DI_2', false);
-      await until(() => events.find((e) => e.type === 'door-contact' && !e.open));
-      expect(events.find((e) => e.type === 'door-contact')).toMatchObject({ doorId: 'door-7' });
+      if (want.inputs) {
+        const [panicToken] = want.inputs;
+        sim.setInput('DI_1', true);
+        const panic = await until(() => events.find((e) => e.type === 'panic'));
+        expect(panic).toMatchObject({ type: 'panic', sourceId: `cam-test:${panicToken}`, zoneId: 'room-1' });
+        sim.setInput('DI_2', true);
+        await until(() => events.find((e) => e.type === 'door-contact' && e.open));
+        sim.setInput('DI_2', false);
+        await until(() => events.find((e) => e.type === 'door-contact' && !e.open));
+        expect(events.find((e) => e.type === 'door-contact')).toMatchObject({ doorId: 'door-7' });
+      }
       sim.setMotion(true);
       await until(() => events.find((e) => e.type === 'motion' && e.active));
+      sim.setMotion(false);
+      await until(() => events.find((e) => e.type === 'motion' && !e.active));
       sim.setTamper(true);
       await until(() => events.find((e) => e.type === 'tamper' && e.active));
+      // Nothing the camera sent was left unread.
+      expect([...service.rejected.values()].reduce((a, b) => a + b, 0)).toBe(0);
       // HTTP-digest-only cameras refuse the first (WS-Security) try with a 401 challenge; the others accept it.
       if (DIALECTS[dialect]!.auth === 'http-digest') expect(sim.authFailures).toBeGreaterThan(0);
       else expect(sim.authFailures).toBe(0);
@@ -104,12 +132,14 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
     expect(Math.abs(skew.skewMs - 7_000)).toBeLessThan(1500);
   });
 
-  it('a wrong password never goes online (WS-Security and HTTP digest)', async () => {
-    for (const dialect of ['standard', 'hikvision-like']) {
-      const { sim, events } = await setup(dialect, { password: 'wrong' });
+  it('a wrong password never goes online and is reported as refused credentials (WS-Security, HTTP digest, Tapo wording)', async () => {
+    for (const dialect of ['standard', 'hikvision-like', 'tapo-like']) {
+      const { sim, events, logs } = await setup(dialect, { password: 'wrong' });
       await until(() => sim.authFailures >= 2);
       await new Promise((r) => setTimeout(r, 300));
       expect(events.filter((e) => e.type === 'device-availability' && e.online)).toEqual([]);
+      const warning = logs.find((l) => l.msg === 'camera unreachable');
+      expect(String(warning?.reason)).toMatch(/^camera refused the credentials/);
     }
   });
 

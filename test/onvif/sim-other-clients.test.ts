@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
-import { profileT } from '../../simulators/onvif/dialects.js';
+import { axisLike, profileT, tapoLike } from '../../simulators/onvif/dialects.js';
 import { parseNotification, stripTopicPrefixes } from '../../devices/onvif/event-topics.js';
 
 let sim: CameraSim | undefined;
@@ -93,6 +93,40 @@ describe('the simulator answers Media2 (ver20) the way Profile T cameras do', ()
     const refused = await media2(`<tr2:GetProfiles ${TR2}><tr2:Type>All</tr2:Type></tr2:GetProfiles>`);
     expect(refused.status).toBe(400);
     expect(refused.text).toMatch(/ActionNotSupported/);
+  });
+});
+
+describe('vendor dialects answer device-service calls in their vendor’s shape', () => {
+  const ask = async (body: string) => {
+    const res = await call(sim!.deviceUrl, wsseHeader('admin', 'p4ss'), body);
+    return { status: res.status, text: await res.text() };
+  };
+  const TDS = 'xmlns:tds="http://www.onvif.org/ver10/device/wsdl"';
+
+  it('Tapo: no GetServices, every service at /onvif/service in GetCapabilities, no snapshot, "Authority failure"', async () => {
+    sim = new CameraSim({ username: 'admin', password: 'p4ss', dialect: tapoLike });
+    await sim.start();
+    const services = await ask(`<tds:GetServices ${TDS}><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>`);
+    expect(services.status).toBe(400);
+    expect(services.text).toMatch(/<SOAP-ENV:Envelope .*ter:ActionNotSupported/s);
+    const caps = await ask(`<tds:GetCapabilities ${TDS}><tds:Category>All</tds:Category></tds:GetCapabilities>`);
+    const xaddrs = [...caps.text.matchAll(/<tt:XAddr>([^<]+)<\/tt:XAddr>/g)].map((m) => new URL(m[1]!).pathname);
+    expect(new Set(xaddrs)).toEqual(new Set(['/onvif/service']));
+    expect(xaddrs.length).toBeGreaterThanOrEqual(3);
+    const snapshot = await ask('<trt:GetSnapshotUri xmlns:trt="http://www.onvif.org/ver10/media/wsdl"><trt:ProfileToken>Profile_1</trt:ProfileToken></trt:GetSnapshotUri>');
+    expect(snapshot.text).toMatch(/ActionNotSupported/);
+    const refused = await call(sim.deviceUrl, wsseHeader('admin', 'wrong'), `<tds:GetDeviceInformation ${TDS}/>`);
+    expect(await refused.text()).toMatch(/NotAuthorized.*Authority failure/s);
+  });
+
+  it('Axis: GetServices lists Media2 at /onvif/services beside Media1; Media2 profile tokens are Axis’s', async () => {
+    sim = new CameraSim({ username: 'admin', password: 'p4ss', dialect: axisLike });
+    await sim.start();
+    const services = await ask(`<tds:GetServices ${TDS}><tds:IncludeCapability>false</tds:IncludeCapability></tds:GetServices>`);
+    expect(services.text).toMatch(/<tds:Namespace>http:\/\/www\.onvif\.org\/ver20\/media\/wsdl<\/tds:Namespace><tds:XAddr>http:\/\/127\.0\.0\.1:\d+\/onvif\/services<\/tds:XAddr>/);
+    expect(services.text).toMatch(/ver10\/media\/wsdl/);
+    const profiles = await ask('<tr2:GetProfiles xmlns:tr2="http://www.onvif.org/ver20/media/wsdl"><tr2:Type>All</tr2:Type></tr2:GetProfiles>');
+    expect(profiles.text).toMatch(/<tr2:Profiles token="profile_1_h264" fixed="true"><tr2:Name>profile_1 h264<\/tr2:Name>.*<tr2:VideoSource token="0"><tt:Name>user0<\/tt:Name>.*<tt:SourceToken>0<\/tt:SourceToken>/s);
   });
 });
 
