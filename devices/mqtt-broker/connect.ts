@@ -67,6 +67,9 @@ export function connectBroker(options: ConnectBrokerOptions): MqttClient {
     connectTimeout: 10_000,
     resubscribe: true,
     queueQoSZero: false,
+    // mqtt.js logs through the `debug` package, whose calls allocate their arguments on every
+    // packet even when disabled; a no-op logger unless DEBUG asks for its output.
+    ...(process.env.DEBUG ? {} : { log: () => {} }),
   };
   if (options.username !== undefined) clientOptions.username = options.username;
   if (options.password !== undefined) clientOptions.password = options.password;

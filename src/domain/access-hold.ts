@@ -4,6 +4,7 @@
  * zones across it as if it were already open; if that merge lets a keep-apart pair share
  * a tracked zone joined by this opening, the door is held.
  */
+import type { DoorConfig } from '../config/schema.js';
 import type { Effect } from './access-types.js';
 import { label, nextCommandId, openDoors, setDoor, settle, type AccessState, type PendingPassage } from './access-state.js';
 import { collapseTo, intersections, type Intersection, type PossibleZones } from './occupancy.js';
@@ -43,10 +44,17 @@ export function checkOpening(state: AccessState, doorId: string, now: number, ho
   return { before, after, risks: intersections(after, pairs, site).filter((i) => joined.has(i.zoneId)) };
 }
 
+/** Zones joined to a door through an open-door list, per list (openDoors hands out the same list while the same doors are open). */
+const joinedByList = new WeakMap<readonly DoorConfig[], Map<string, ReadonlySet<string>>>();
+
 /** The door's two zones and every zone already joined to them through open doors. */
-export function joinedZones(state: AccessState, doorId: string, now: number): Set<string> {
-  const door = state.ctx.site.doors.get(doorId);
+export function joinedZones(state: AccessState, doorId: string, now: number): ReadonlySet<string> {
   const doors = openDoors(state, now, [doorId]);
+  let byDoor = joinedByList.get(doors);
+  if (!byDoor) joinedByList.set(doors, (byDoor = new Map()));
+  const known = byDoor.get(doorId);
+  if (known) return known;
+  const door = state.ctx.site.doors.get(doorId);
   const zones = new Set(door ? [door.from, door.to] : []);
   for (let changed = true; changed; ) {
     changed = false;
@@ -58,6 +66,7 @@ export function joinedZones(state: AccessState, doorId: string, now: number): Se
       }
     }
   }
+  byDoor.set(doorId, zones);
   return zones;
 }
 

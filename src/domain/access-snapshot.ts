@@ -32,12 +32,13 @@ export function snapshotPatch(before: AccessSnapshot, after: AccessSnapshot): Sn
     const a = before[map] as Readonly<Record<string, unknown>>;
     const b = after[map] as Readonly<Record<string, unknown>>;
     if (a === b) continue;
-    for (const [key, value] of Object.entries(b)) {
+    for (const key in b) {
+      const value = b[key];
       if (a[key] === value) continue;
       (patch.set[map] ??= {})[key] = value;
       changed = true;
     }
-    for (const key of Object.keys(a)) {
+    for (const key in a) {
       if (key in b) continue;
       (patch.removed[map] ??= []).push(key);
       changed = true;

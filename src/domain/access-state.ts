@@ -80,20 +80,42 @@ export function isDoorOpen(d: DoorState, now: number): boolean {
  * the answer is remembered for those (a pure function's memo: same inputs, same array).
  */
 let openDoorsMemo: { doors: AccessState['doors']; site: AccessContext['site']; now: number; byExtra: Map<string, readonly DoorConfig[]> } | undefined;
+/**
+ * Open-door lists handed out lately: the same doors open give the same frozen array from one
+ * decision to the next, so what is derived from that array (the zones it joins, see
+ * closeOverDoors and joinedZones) is computed once and not on every tap.
+ */
+const recentOpenLists: (readonly DoorConfig[])[] = [];
+const RECENT_OPEN_LISTS = 8;
 
-/** Doors anyone could pass through right now, plus `extra` (the door an action would open). */
+function sameDoors(a: readonly DoorConfig[], b: readonly DoorConfig[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+/** Doors anyone could pass through right now, plus `extra` (the door an action would open), in site order. */
 export function openDoors(state: AccessState, now: number, extra: readonly string[] = []): readonly DoorConfig[] {
+  const { site } = state.ctx;
   const memo = openDoorsMemo;
-  const fresh = !memo || memo.doors !== state.doors || memo.site !== state.ctx.site || memo.now !== now;
+  const fresh = !memo || memo.doors !== state.doors || memo.site !== site || memo.now !== now;
   const byExtra = fresh ? new Map<string, readonly DoorConfig[]>() : memo.byExtra;
-  if (fresh) openDoorsMemo = { doors: state.doors, site: state.ctx.site, now, byExtra };
-  const key = extra.join('|');
-  const known = byExtra.get(key);
+  if (fresh) openDoorsMemo = { doors: state.doors, site, now, byExtra };
+  const extraKey = extra.length === 1 ? extra[0]! : extra.join('|');
+  const known = byExtra.get(extraKey);
   if (known) return known;
-  const ids = new Set(extra);
-  for (const [id, d] of Object.entries(state.doors)) if (isDoorOpen(d, now)) ids.add(id);
-  const doors = Object.freeze([...ids].map((id) => state.ctx.site.doors.get(id)).filter((d): d is DoorConfig => d !== undefined));
-  byExtra.set(key, doors);
+  const open: DoorConfig[] = [];
+  for (const door of site.site.doors) {
+    const d = state.doors[door.id];
+    if (extra.includes(door.id) || (d !== undefined && isDoorOpen(d, now))) open.push(door);
+  }
+  let doors = recentOpenLists.find((list) => sameDoors(list, open));
+  if (!doors) {
+    doors = Object.freeze(open);
+    recentOpenLists.unshift(doors);
+    if (recentOpenLists.length > RECENT_OPEN_LISTS) recentOpenLists.pop();
+  }
+  byExtra.set(extraKey, doors);
   return doors;
 }
 

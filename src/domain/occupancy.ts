@@ -17,24 +17,18 @@ export function possibleOf(possible: PossibleZones, personId: string, site: Site
   return possible[personId] ?? [site.outsideZone];
 }
 
-function setZones(possible: PossibleZones, personId: string, zones: Iterable<string>, site: SiteIndex): PossibleZones {
-  const sorted = [...new Set(zones)].sort();
-  const next = { ...possible };
-  if (sorted.length === 1 && sorted[0] === site.outsideZone) delete next[personId];
-  else next[personId] = sorted;
-  return next;
-}
-
 /** Positive evidence: the person is in exactly this zone. */
 export function collapseTo(possible: PossibleZones, personId: string, zoneId: string, site: SiteIndex): PossibleZones {
-  return setZones(possible, personId, [zoneId], site);
+  const now = possible[personId];
+  // Already known to be exactly there: the same object, so nothing downstream sees a change.
+  if (now ? now.length === 1 && now[0] === zoneId : zoneId === site.outsideZone) return possible;
+  if (zoneId !== site.outsideZone) return { ...possible, [personId]: [zoneId] };
+  // Dropped by a rest copy, not `delete`: a deleted key turns the object into a hash table, and
+  // every later copy of it (several per decision) costs about fifty times as much.
+  const { [personId]: _street, ...rest } = possible;
+  return rest;
 }
 
-/**
- * Close every set over the given open doors: a person possibly on one side of an open
- * door is possibly on the other side too, repeated until nothing changes (two open doors
- * in a row join three zones). The street side only receives, it never gives.
- */
 /** Zones joined by the open doors; only a tracked zone gives (the street only receives). Kept per doors array. */
 const joinedByDoors = new WeakMap<readonly DoorConfig[], ReadonlyMap<string, readonly string[]>>();
 function joinedBy(openDoors: readonly DoorConfig[], site: SiteIndex): ReadonlyMap<string, readonly string[]> {
@@ -56,13 +50,19 @@ function joinedBy(openDoors: readonly DoorConfig[], site: SiteIndex): ReadonlyMa
   return joined;
 }
 
+/**
+ * Close every set over the given open doors: a person possibly on one side of an open
+ * door is possibly on the other side too, repeated until nothing changes (two open doors
+ * in a row join three zones). The street side only receives, it never gives.
+ */
 export function closeOverDoors(possible: PossibleZones, openDoors: readonly DoorConfig[], site: SiteIndex): PossibleZones {
   if (openDoors.length === 0) return possible;
   const joined = joinedBy(openDoors, site);
   let next: Record<string, readonly string[]> | undefined;
-  for (const [personId, start] of Object.entries(possible)) {
-    // Already closed (the usual case: nothing opened since the last decision): no allocation.
-    if (start.every((z) => (joined.get(z) ?? []).every((there) => start.includes(there)))) continue;
+  // Plain loops, no per-person allocation: this runs several times per decision over everyone on site.
+  for (const personId in possible) {
+    const start = possible[personId]!;
+    if (isClosed(start, joined)) continue;
     const zones = new Set(start);
     const queue = [...start];
     while (queue.length > 0) {
@@ -77,6 +77,16 @@ export function closeOverDoors(possible: PossibleZones, openDoors: readonly Door
     next[personId] = [...zones].sort();
   }
   return next ?? possible;
+}
+
+/** Every zone joined to one of `zones` is in `zones` already (the usual case: nothing opened since the last decision). */
+function isClosed(zones: readonly string[], joined: ReadonlyMap<string, readonly string[]>): boolean {
+  for (const zone of zones) {
+    const there = joined.get(zone);
+    if (there === undefined) continue;
+    for (const other of there) if (!zones.includes(other)) return false;
+  }
+  return true;
 }
 
 export interface Intersection {
@@ -108,12 +118,23 @@ export function newIntersections(before: PossibleZones, after: PossibleZones, pa
 export function changedPeople(before: PossibleZones, after: PossibleZones, site: SiteIndex): { personId: string; zones: readonly string[] }[] {
   const out: { personId: string; zones: readonly string[] }[] = [];
   if (before === after) return out;
-  const ids = new Set([...Object.keys(before), ...Object.keys(after)]);
-  for (const personId of ids) {
-    const x = possibleOf(before, personId, site);
+  for (const personId in before) {
     const y = possibleOf(after, personId, site);
-    // States are replaced, not mutated: an unchanged set is the same array.
-    if (x !== y && (x.length !== y.length || x.some((z, i) => z !== y[i]))) out.push({ personId, zones: y });
+    if (!sameZones(before[personId]!, y)) out.push({ personId, zones: y });
+  }
+  // New in `after`: were in the street only.
+  for (const personId in after) {
+    if (personId in before) continue;
+    const y = after[personId]!;
+    if (!sameZones(possibleOf(before, personId, site), y)) out.push({ personId, zones: y });
   }
   return out;
+}
+
+/** States are replaced, not mutated: an unchanged set is usually the same array. */
+function sameZones(x: readonly string[], y: readonly string[]): boolean {
+  if (x === y) return true;
+  if (x.length !== y.length) return false;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return false;
+  return true;
 }

@@ -10,8 +10,14 @@ import {
   indexCredentials,
   staffScheduleAllows,
   storedCredentialValue,
+  joinedZones,
+  openDoors,
+  settle,
+  isDoorOpen,
   type AccessInput,
+  type AccessState,
   type Credential,
+  type DoorState,
 } from '../../src/domain/index.js';
 import { confirm, demoDay, t, tap } from './access-fixtures.js';
 import { at, demo } from './fixtures.js';
@@ -49,6 +55,62 @@ describe('possible zones', () => {
     expect(tap(s, 'waiting-a-in', 'DD04', t('10:23')).decision.code).toBe('KEEP_APART_HOLD');
     s = confirm(confirm(s, 'rp-1', 'waiting-a', t('10:24')), 'vp-1', 'corridor', t('10:24'));
     expect(tap(s, 'waiting-a-in', 'DD04', t('10:25')).decision.outcome).toBe('granted');
+  });
+});
+
+/** The open doors and joined zones worked out from scratch, without the memos the decision path uses. */
+function referenceOpenDoors(state: AccessState, now: number, extra: readonly string[]): string[] {
+  return demo.site.doors.filter((d) => extra.includes(d.id) || (state.doors[d.id] !== undefined && isDoorOpen(state.doors[d.id]!, now))).map((d) => d.id);
+}
+function referenceJoined(state: AccessState, doorId: string, now: number): string[] {
+  const open = referenceOpenDoors(state, now, [doorId]).map((id) => demo.doors.get(id)!);
+  const d = demo.doors.get(doorId)!;
+  const zones = new Set([d.from, d.to]);
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const o of open) for (const [a, b] of [[o.from, o.to], [o.to, o.from]] as const) if (zones.has(a) && !zones.has(b)) (zones.add(b), (grew = true));
+  }
+  return [...zones].sort();
+}
+
+describe('memoised door and zone lookups', () => {
+  const doorIds = demo.site.doors.map((d) => d.id);
+  const people = ['p1', 'p2', 'p3'];
+  const zoneIds = demo.site.zones.map((z) => z.id);
+  const step = fc.record({
+    doorId: fc.constantFrom(...doorIds),
+    door: fc.record({ unlockedUntil: fc.integer({ min: 0, max: 60_000 }), open: fc.boolean(), hardwareUnlocked: fc.boolean() }),
+    advance: fc.integer({ min: 0, max: 20_000 }),
+    person: fc.constantFrom(...people),
+    zones: fc.uniqueArray(fc.constantFrom(...zoneIds), { minLength: 1, maxLength: 3 }),
+  });
+
+  it('agree with a computation from scratch as doors open, close and time passes', () => {
+    fc.assert(
+      fc.property(fc.array(step, { minLength: 1, maxLength: 40 }), (steps) => {
+        let state: AccessState = demoDay();
+        let now = 0;
+        for (const s of steps) {
+          now += s.advance;
+          state = { ...state, doors: { ...state.doors, [s.doorId]: s.door as DoorState }, possible: { ...state.possible, [s.person]: [...s.zones].sort() } };
+          for (const extra of [[], [s.doorId]]) expect(openDoors(state, now, extra).map((d) => d.id)).toEqual(referenceOpenDoors(state, now, extra));
+          expect([...joinedZones(state, s.doorId, now)].sort()).toEqual(referenceJoined(state, s.doorId, now));
+          const settled = settle(state, state.possible, now);
+          const reference = closeOverDoors(state.possible, referenceOpenDoors(state, now, []).map((id) => demo.doors.get(id)!), demo);
+          expect(settled).toEqual(reference);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('drops a person back in the street from the table without disturbing anyone else', () => {
+    const before = { x: ['carpark-a'], y: ['corridor'], z: ['room-1'] };
+    const after = collapseTo(before, 'y', 'outside', demo);
+    expect(after).toEqual({ x: ['carpark-a'], z: ['room-1'] });
+    expect('y' in after).toBe(false);
+    expect(before).toEqual({ x: ['carpark-a'], y: ['corridor'], z: ['room-1'] });
+    expect(collapseTo(after, 'y', 'outside', demo)).toBe(after);
   });
 });
 
