@@ -68,7 +68,14 @@ function referenceJoined(state: AccessState, doorId: string, now: number): strin
   const zones = new Set([d.from, d.to]);
   for (let grew = true; grew; ) {
     grew = false;
-    for (const o of open) for (const [a, b] of [[o.from, o.to], [o.to, o.from]] as const) if (zones.has(a) && !zones.has(b)) (zones.add(b), (grew = true));
+    for (const o of open) {
+      for (const [a, b] of [[o.from, o.to], [o.to, o.from]] as const) {
+        if (zones.has(a) && !zones.has(b)) {
+          zones.add(b);
+          grew = true;
+        }
+      }
+    }
   }
   return [...zones].sort();
 }
