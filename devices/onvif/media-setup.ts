@@ -10,7 +10,14 @@
  * requests here keeps getActiveSources out of the path, and a mismatch becomes a connect
  * failure with a reason an installer can act on.
  */
+import { createRequire } from 'node:module';
 import type { OnvifCam } from './onvif-client.js';
+
+/** The package's own SOAP parsing (xml2js + linerase), to read an answer its getProfiles could not convert. */
+const packageUtils = createRequire(import.meta.url)('onvif/lib/utils.js') as {
+  parseSOAPString(xml: string, callback: (err: Error | null, body: unknown) => void, statusCode: number): void;
+  linerase(v: unknown): unknown;
+};
 
 export type ProfileChoice = { ok: true; profileToken: string; sourceToken?: string } | { ok: false; reason: string };
 
@@ -68,7 +75,7 @@ export async function readMediaSetup(cam: OnvifCam): Promise<{ profileToken: str
   if (!uri?.media && !media2) throw new Error('camera offers no media service (ONVIF Profile S or T); it cannot be recorded');
   let profiles: unknown;
   try {
-    profiles = await cam.getProfiles();
+    profiles = media2 ? await getProfilesMedia2(cam) : await cam.getProfiles();
   } catch (e) {
     if (!media2 || !uri?.media) throw new Error(`camera refused GetProfiles: ${(e as Error).message}`);
     // The package's promise proxy assigns through but reports false (see skew.ts): Reflect.set.
@@ -81,4 +88,38 @@ export async function readMediaSetup(cam: OnvifCam): Promise<{ profileToken: str
   const choice = chooseProfile(profiles, sources);
   if (!choice.ok) throw new Error(choice.reason);
   return choice;
+}
+
+/**
+ * Media2 GetProfiles through the package, read again from the camera's raw answer when the
+ * package's conversion throws. onvif 0.8.3 maps every tr2:Profiles as if it held
+ * tr2:Configurations (`tmp.configurations.videoSource`), but Media2 5.2.1 makes them optional:
+ * one profile without any (an empty profile a VMS created) fails the whole call with a
+ * TypeError although the camera answered well, and a Media2-only camera could not connect.
+ */
+async function getProfilesMedia2(cam: OnvifCam): Promise<unknown> {
+  let raw: { xml: string; status: number } | undefined;
+  const onRaw = (xml: string, status: number) => (raw = { xml, status });
+  cam.on('rawResponse', onRaw);
+  try {
+    return await cam.getProfiles();
+  } catch (e) {
+    if (!(e instanceof TypeError) || raw?.status !== 200) throw e;
+    return await media2ProfilesFromXml(raw.xml);
+  } finally {
+    cam.off('rawResponse', onRaw);
+  }
+}
+
+/** tr2:Profiles of a GetProfilesResponse in the package's Media1 shape (what chooseProfile reads). */
+export async function media2ProfilesFromXml(xml: string): Promise<Loose[]> {
+  const body = await new Promise<unknown>((resolve, reject) => packageUtils.parseSOAPString(xml, (err, parsed) => (err ? reject(err) : resolve(parsed)), 200));
+  const response = list(isObject(list(body)[0]) ? (list(body)[0] as Loose).getProfilesResponse : undefined)[0];
+  const raw = isObject(response) ? list(response.profiles) : [];
+  return raw.map((p) => {
+    const profile = packageUtils.linerase(p);
+    const tmp: Loose = isObject(profile) ? profile : {};
+    const configurations: Loose = isObject(tmp.configurations) ? tmp.configurations : {};
+    return { $: tmp.$, name: tmp.name, videoSourceConfiguration: configurations.videoSource, videoEncoderConfiguration: configurations.videoEncoder };
+  });
 }

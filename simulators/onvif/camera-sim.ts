@@ -121,6 +121,7 @@ export class CameraSim {
       width: 320,
       height: 240,
       fps: 10,
+      emptyProfile: '',
       ...this.options.facts,
     };
   }

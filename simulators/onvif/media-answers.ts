@@ -96,7 +96,8 @@ function profiles(d: Dialect, f: DeviceFacts): string {
     `<${trt('GetProfilesResponse')}><${trt('Profiles')} token="${esc(p.profile)}" fixed="true"><${tt('Name')}>${esc(p.profileName)}</${tt('Name')}>` +
       `<${tt('VideoSourceConfiguration')} token="${esc(p.videoSourceConfig)}">${videoSourceConfigBody(d, f)}</${tt('VideoSourceConfiguration')}>` +
       `<${tt('VideoEncoderConfiguration')} token="${esc(p.videoEncoderConfig)}">${encoderBody(d, f, false)}</${tt('VideoEncoderConfiguration')}>` +
-      `</${trt('Profiles')}></${trt('GetProfilesResponse')}>`,
+      `</${trt('Profiles')}>${f.emptyProfile ? `<${trt('Profiles')} token="${esc(f.emptyProfile)}" fixed="false"><${tt('Name')}>${esc(f.emptyProfile)}</${tt('Name')}></${trt('Profiles')}>` : ''}` +
+      `</${trt('GetProfilesResponse')}>`,
   );
 }
 
@@ -112,7 +113,9 @@ function profiles2(d: Dialect, f: DeviceFacts, types: string[]): string {
   return envelope(
     d,
     `<${tr2('GetProfilesResponse')}><${tr2('Profiles')} token="${esc(p.profile)}" fixed="true"><${tr2('Name')}>${esc(p.profileName)}</${tr2('Name')}>` +
-      `${configurations}</${tr2('Profiles')}></${tr2('GetProfilesResponse')}>`,
+      `${configurations}</${tr2('Profiles')}>` +
+      (f.emptyProfile ? `<${tr2('Profiles')} token="${esc(f.emptyProfile)}" fixed="false"><${tr2('Name')}>${esc(f.emptyProfile)}</${tr2('Name')}></${tr2('Profiles')}>` : '') +
+      `</${tr2('GetProfilesResponse')}>`,
   );
 }
 

@@ -33,6 +33,11 @@ export interface DeviceFacts {
   width: number;
   height: number;
   fps: number;
+  /**
+   * Token of a second media profile with no configurations at all (as a VMS's CreateProfile
+   * leaves one, ONVIF Media 5.2.3 / Media2 5.2.1), or '' for none.
+   */
+  emptyProfile: string;
 }
 
 export interface NotificationFact {

@@ -6,10 +6,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
+import fc from 'fast-check';
 import { systemClock } from '../../src/clock.js';
 import type { CameraConfig } from '../../src/config/schema.js';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
 import { createCameraService, type CameraService } from '../../devices/onvif/camera-service.js';
+import { media2ProfilesFromXml } from '../../devices/onvif/media-setup.js';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
 import { profileT, SERVICE_NAMESPACES, type Dialect } from '../../simulators/onvif/dialects.js';
 import { waitFor } from '../helpers/daemon.js';
@@ -28,8 +30,8 @@ afterEach(async () => {
   services = [];
 });
 
-async function simCamera(dialect: Dialect): Promise<CameraSim> {
-  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect, rtspUri: RTSP, pullHoldMs: 100 });
+async function simCamera(dialect: Dialect, emptyProfile = ''): Promise<CameraSim> {
+  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect, rtspUri: RTSP, pullHoldMs: 100, facts: { emptyProfile } });
   await sim.start();
   sims.push(sim);
   return sim;
@@ -94,6 +96,15 @@ describe('a Profile T camera offering Media2', () => {
     expect(calls.filter((c) => c.startsWith('media1'))).toEqual([]);
   });
 
+  it('with an empty profile (no configurations) beside the streaming one is still read through Media2', async () => {
+    // Media2-only, so a failed Media2 GetProfiles could not be rescued by Media1.
+    const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') }, 'Profile_VMS');
+    const { status, online } = serve(sim.deviceUrl);
+    await waitFor('online', () => online().length === 1, 6000);
+    expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP });
+    expect(status().counters.connectFailures).toBe(0);
+  });
+
   it('with Media2 only and Media2 failing is a logged, counted connect failure', async () => {
     const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') });
     sim.faults.media2Broken = true;
@@ -117,5 +128,35 @@ describe('a Profile T camera offering Media2', () => {
     });
     // Media1 would have answered common/GetProfiles.xml (Profile_1) and a /Streaming/Channels/101 URI.
     expect(camera.requests.filter((r) => r.action === 'GetStreamUri')).toHaveLength(1);
+  });
+});
+
+describe('reading a Media2 GetProfiles answer the package could not convert', () => {
+  const envelope = (inner: string) =>
+    `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:tr2="http://www.onvif.org/ver20/media/wsdl" xmlns:tt="http://www.onvif.org/ver10/schema"><s:Body><tr2:GetProfilesResponse>${inner}</tr2:GetProfilesResponse></s:Body></s:Envelope>`;
+
+  it('keeps profiles without configurations and maps the others to the Media1 shape', async () => {
+    const profiles = await media2ProfilesFromXml(
+      envelope(
+        '<tr2:Profiles token="P1" fixed="true"><tr2:Name>main</tr2:Name><tr2:Configurations><tr2:VideoSource token="0"><tt:SourceToken>0</tt:SourceToken></tr2:VideoSource>' +
+          '<tr2:VideoEncoder token="E1"><tt:Encoding>H264</tt:Encoding></tr2:VideoEncoder></tr2:Configurations></tr2:Profiles><tr2:Profiles token="Empty" fixed="false"><tr2:Name>Empty</tr2:Name></tr2:Profiles>',
+      ),
+    );
+    expect(profiles).toHaveLength(2);
+    expect(profiles[0]).toMatchObject({ $: { token: 'P1' }, videoSourceConfiguration: { sourceToken: 0 }, videoEncoderConfiguration: { encoding: 'H264' } });
+    expect(profiles[1]).toMatchObject({ $: { token: 'Empty' }, videoSourceConfiguration: undefined });
+  });
+
+  it('settles on any input: an array of profiles or a rejection, never a throw or a hang', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.string(), fc.string().map(envelope)), async (xml) => {
+        const result = await media2ProfilesFromXml(xml).then(
+          (profiles) => Array.isArray(profiles),
+          (e: unknown) => e instanceof Error,
+        );
+        expect(result).toBe(true);
+      }),
+      { numRuns: 500 },
+    );
   });
 });
