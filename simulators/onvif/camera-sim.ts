@@ -71,10 +71,11 @@ interface Subscription {
 }
 
 const SUBSCRIPTION_MS = 120_000;
+const MAX_RECORDED = 10_000;
 
 export class CameraSim {
   readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0, media2Broken: false, hangPulls: 0, ignoreUnsubscribe: false };
-  /** Action names in order of arrival (expect helpers for tests). */
+  /** Action names in order of arrival (expect helpers for tests; the newest 5,000-10,000). */
   readonly requests: string[] = [];
   /** The same requests with their namespace and path. */
   readonly calls: SimRequest[] = [];
@@ -214,6 +215,14 @@ export class CameraSim {
     return this.eventFact(this.dialect.tamper, this.tamper, operation);
   }
 
+  /** Keeps the newest requests only: a demo simulator runs for days. */
+  private record(action: string, body: string, path: string): void {
+    this.requests.push(action);
+    this.calls.push({ action, namespace: bodyNamespace(body), path });
+    if (this.requests.length > MAX_RECORDED) this.requests.splice(0, MAX_RECORDED / 2);
+    if (this.calls.length > MAX_RECORDED) this.calls.splice(0, MAX_RECORDED / 2);
+  }
+
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (this.faults.offline) {
       req.socket.destroy();
@@ -223,8 +232,7 @@ export class CameraSim {
     for await (const c of req) chunks.push(c as Buffer);
     const body = Buffer.concat(chunks).toString('utf8');
     const action = /<(?:[\w.-]+:)?Body[^>]*>\s*<(?:[\w.-]+:)?([A-Za-z]+)/.exec(body)?.[1] ?? 'Unknown';
-    this.requests.push(action);
-    this.calls.push({ action, namespace: bodyNamespace(body), path: req.url ?? '' });
+    this.record(action, body, req.url ?? '');
     if (this.faults.slowMs > 0) await new Promise((r) => setTimeout(r, this.faults.slowMs));
     if (this.faults.offline) {
       req.socket.destroy();

@@ -161,7 +161,9 @@ export const profileT: Dialect = {
 };
 
 /**
- * Hikvision (the ONVIF "Digest" authentication setting: HTTP digest only).
+ * Hikvision, here with HTTP digest only (Hikvision answers with 401 digest challenges, MD5 and
+ * SHA-256 side by side: the onvif package's lib/cam.js comment quoting one; units at their
+ * defaults also take WS-Security, which the other dialects cover).
  * - Envelope `env:` declaring the vendor's long namespace list, GetServices listing many
  *   services at /onvif/<Service> with versions 16.12 / 2.42 / 2.21: agsh/onvif#212
  *   (https://github.com/agsh/onvif/issues/212; a camera at Hikvision's default 192.168.1.64;
