@@ -1,6 +1,8 @@
 /**
- * OSDP bus benchmark. Through a real pty pair (socat) when available, else an in-memory
- * pair (logged), with the simulated PDs in the same process:
+ * OSDP bus benchmark. The simulated PDs run in a process of their own (bench/osdp-pds.ts,
+ * as real readers are separate devices), joined to this process's CP by a real pty pair
+ * (socat); without socat they run here over an in-memory pair (logged). This process is
+ * the daemon's CP alone:
  * - polls per second on one bus with 1 and with 8 PDs (pure software speed: a pty applies
  *   no baud rate), and the software cycle time;
  * - the wire-time limit for POLL/ACK at 115200 and 9600 baud (8N1 = 10 bits a byte), to
@@ -8,20 +10,24 @@
  * - the CP's own turnaround (reply in -> next command out), which is what it adds to the
  *   wire time on a real bus, and the poll rate that leaves at 115200 with an instant PD;
  * - card-read to OUT latency: card presented at a simulated reader -> credential event ->
- *   unlock executed at once -> OUT active at the PD. Target: one poll cycle + 2 ms, the
- *   cycle being the time between two polls of a PD during that same run. Split into the
- *   wait for the PD's poll (card presented -> credential event at the CP) and the CP's own
- *   part (credential event -> OUT handed to the port), so the tail can be attributed.
+ *   unlock executed at once -> OUT active at the PD, timed in the PD process on its own
+ *   clock. Target: one poll cycle + 2 ms, the cycle being the time between two polls of a
+ *   PD during that same run. Split, each part on one process's clock, into the wait for
+ *   the PD's poll (PD process: card presented -> its reply carrying the card written) and
+ *   the CP's own part (this process: credential event -> OUT handed to the port); the rest
+ *   of the total is the pty carrying the card reply and the OUT, so the tail can be attributed.
  */
+import { fork } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
 import pino from 'pino';
 import { systemClock } from '../src/clock.js';
 import { OsdpBus } from '../devices/osdp/cp-bus.js';
 import { createOsdpDriver } from '../devices/osdp/driver.js';
 import { encodeFrame } from '../devices/osdp/frame.js';
 import { createMemoryPortPair, serialPortFactory, type PortFactory, type SerialPortLike } from '../devices/osdp/port.js';
-import { SimulatedOsdpBus } from '../simulators/osdp/sim-bus.js';
 import { openPtyPair, socatAvailable, type PtyPair } from '../simulators/osdp/pty.js';
+import { BenchPds, type CardSamples, type PdsMessage, type PdsRequest } from './osdp-pds.js';
 import type { BenchContext, BenchSuite } from './suite.js';
 
 const silent = pino({ level: 'silent' });
@@ -38,30 +44,64 @@ export function wireLimitPollsPerSecond(baud: number): number {
 
 interface Link {
   cpFactory: PortFactory;
-  sim: SimulatedOsdpBus;
+  /** Runs the card-to-OUT series at the PDs; `relayOn` hears each sample's relay going on. */
+  cardToOut(samples: number, relayOn: (address: number) => void): Promise<CardSamples>;
   close(): Promise<void>;
 }
 
 async function openLink(pdCount: number, ctx: BenchContext): Promise<Link> {
-  const sim = new SimulatedOsdpBus('bench', systemClock, Array.from({ length: pdCount }, (_, i) => ({ address: i + 1 })));
+  const addresses = Array.from({ length: pdCount }, (_, i) => i + 1);
   if (socatAvailable()) {
     const pty: PtyPair = await openPtyPair();
-    const pdPort = await serialPortFactory({ busId: 'bench', path: pty.b, baudRate: 115200, addresses: [] });
-    sim.attach(pdPort);
-    return {
-      sim,
-      cpFactory: (req) => serialPortFactory({ ...req, path: pty.a }),
-      close: async () => {
-        sim.detach();
-        await pdPort.close();
-        await pty.close();
-      },
+    const pds = await forkPds(pty.b, addresses);
+    const close = async () => {
+      await pds.close();
+      await pty.close();
     };
+    return { cpFactory: (req) => serialPortFactory({ ...req, path: pty.a }), cardToOut: pds.cardToOut, close };
   }
-  ctx.log('socat not found (apt-get install socat): measuring over an in-memory port pair instead');
+  ctx.log('socat not found (apt-get install socat): PDs in this process over an in-memory port pair instead');
   const [cp, pd] = createMemoryPortPair();
-  sim.attach(pd);
-  return { sim, cpFactory: async () => cp as SerialPortLike, close: async () => sim.detach() };
+  const pds = new BenchPds(pd, addresses);
+  return { cpFactory: async () => cp as SerialPortLike, cardToOut: (n, relayOn) => pds.cardToOut(n, relayOn), close: () => pds.close() };
+}
+
+/** The PDs in a child process (bench/osdp-pds.ts) on the pty end at `path`. */
+async function forkPds(path: string, addresses: number[]): Promise<Pick<Link, 'cardToOut' | 'close'>> {
+  const child = fork(fileURLToPath(new URL('./osdp-pds.js', import.meta.url)), [], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`benchmark PDs exited with ${code}`))));
+  exited.catch(() => undefined);
+  const next = (type: PdsMessage['type']) =>
+    Promise.race([exited, new Promise<PdsMessage>((resolve) => {
+      const on = (m: PdsMessage) => {
+        if (m.type !== type) return;
+        child.off('message', on);
+        resolve(m);
+      };
+      child.on('message', on);
+    })]);
+  const ready = next('ready');
+  child.send({ type: 'start', path, addresses } satisfies PdsRequest);
+  await ready;
+  return {
+    async cardToOut(samples, relayOn) {
+      const onRelay = (m: PdsMessage) => {
+        if (m.type === 'relay-on') relayOn(m.address);
+      };
+      child.on('message', onRelay);
+      const done = next('cards-done');
+      child.send({ type: 'cards', samples } satisfies PdsRequest);
+      const { total, pollWait } = (await done) as Extract<PdsMessage, { type: 'cards-done' }>;
+      child.off('message', onRelay);
+      return { total, pollWait };
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.send({ type: 'stop' } satisfies PdsRequest);
+      }),
+  };
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -118,12 +158,8 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
 }
 
-interface CardToOut {
-  /** Card presented -> relay on at the PD. */
-  total: number[];
-  /** Card presented -> credential event at the CP (waiting for the PD's poll, plus the RAW exchange). */
-  pollWait: number[];
-  /** Credential event -> the OUT handed to the serial port (the driver and bus only). */
+interface CardToOut extends CardSamples {
+  /** Credential event -> the OUT handed to the serial port (the driver and bus only; this process's clock). */
   cp: number[];
   /** Mean time between two polls of one PD during the run. */
   cycleMs: number;
@@ -151,51 +187,40 @@ async function cardToOut(pdCount: number, samples: number, ctx: BenchContext): P
     readerId: `r${i + 1}`, doorId: `d${i + 1}`, bus: 'bench', address: i + 1, output: 0, doorContactInput: 0,
   }));
   let credentialAt = 0;
-  let outAt = 0;
+  const cp: number[] = [];
   const driver = createOsdpDriver({
     buses: [{ id: 'bench', path: 'bench', baudRate: 115200 }], readers, logger: silent, clock: systemClock,
     portFactory: outTimedFactory(link.cpFactory, () => {
-      if (outAt === 0) outAt = performance.now();
+      if (credentialAt === 0) return;
+      cp.push(performance.now() - credentialAt);
+      credentialAt = 0;
     }),
   });
-  let n = 0;
+  let unlocks = 0;
+  let locks = 0;
   let online = 0;
   driver.onEvent((e) => {
     if (e.type === 'device-availability' && e.deviceKind === 'reader' && e.online) online++;
     // The "domain" grants at once, so the figure is the driver + bus + PD path only.
     if (e.type === 'credential-presented') {
       credentialAt = performance.now();
-      driver.execute({ type: 'unlock', doorId: e.doorId, seconds: 1, commandId: `c${n++}`, expiresAt: Date.now() + 1000 });
+      driver.execute({ type: 'unlock', doorId: e.doorId, seconds: 1, commandId: `c${unlocks++}`, expiresAt: Date.now() + 1000 });
     }
   });
   await driver.start();
   for (let i = 0; i < 500 && online < pdCount; i++) await sleep(10);
-  const result: CardToOut = { total: [], pollWait: [], cp: [], cycleMs: NaN };
   const bus = driver.bus('bench');
   const polls = () => Array.from({ length: pdCount }, (_, i) => bus?.link(i + 1)?.stats.polls ?? 0).reduce((a, b) => a + b, 0);
   const p0 = polls();
   const started = performance.now();
-  for (let i = 0; i < samples; i++) {
-    const pd = link.sim.pd((i % pdCount) + 1);
-    await sleep(Math.random() * 5); // present at a random point of the polling cycle
-    const on = pd.waitForOutput(0, true, 2000);
-    credentialAt = 0;
-    outAt = 0;
-    const t0 = performance.now();
-    pd.presentCard('h10301', 1, i);
-    await on;
-    result.total.push(performance.now() - t0);
-    result.pollWait.push(credentialAt - t0);
-    result.cp.push(outAt - credentialAt);
-    driver.execute({ type: 'lock', doorId: `d${(i % pdCount) + 1}`, commandId: `l${i}` });
-    await pd.waitForOutput(0, false, 2000);
-  }
+  // The PDs lock again once they have seen their relay on (as before the split into processes).
+  const pdSide = await link.cardToOut(samples, (address) => driver.execute({ type: 'lock', doorId: `d${address}`, commandId: `l${locks++}` }));
   // Polls per PD per ms during the run -> the time between two polls of one PD.
-  result.cycleMs = (performance.now() - started) / ((polls() - p0) / pdCount);
+  const cycleMs = (performance.now() - started) / ((polls() - p0) / pdCount);
   ctx.log(`card-to-OUT over ${samples} reads on ${pdCount} PDs`);
   await driver.stop();
   await link.close();
-  return result;
+  return { ...pdSide, cp, cycleMs };
 }
 
 export const osdpSuite: BenchSuite = {
