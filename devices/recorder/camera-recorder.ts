@@ -8,6 +8,11 @@
  * ffmpeg appends its -progress reports to a file of the run, whose tail is read at the
  * stall checks (on the service's one timer for all its checks), so a healthy recording
  * wakes the daemon only when a segment closes and at those checks.
+ *
+ * A stalled ffmpeg is stopped like a stopped recorder: SIGINT, so that it writes the MP4
+ * trailer and lists the segment it has open (the minutes before a camera is cut are the
+ * footage that matters), and SIGKILL only if it is still running after a grace (see
+ * stallGraceMs). The gap then starts where that segment ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdir, readdir, unlink } from 'node:fs/promises';
@@ -23,6 +28,24 @@ import { CheckTimer, stallCheckPeriodMs } from './check-timer.js';
 import { ProgressFile } from './progress-file.js';
 
 export type ClosedSegment = RecordedSegment;
+
+/**
+ * How long a stalled ffmpeg gets after SIGINT before SIGKILL. ffmpeg (5.1, Debian 12) acts on
+ * a first SIGINT only between packets: its I/O interrupt callback fires from the second signal
+ * on, and then also aborts the trailer write, so a second SIGINT would lose the segment too.
+ * When the stream has gone silent, ffmpeg gives up by itself after about two I/O timeouts
+ * (-timeout is the stall limit; measured 6.0-6.2 s for 3 s and 20.0-20.3 s for 10 s, RTSP over
+ * UDP and TCP) and then writes the trailer; the stall is declared about one limit after the
+ * last frame, so 1.5 limits plus 2 s for the trailer on a busy machine covers the rest. A
+ * stream frozen behind a live connection (RTCP still flowing) never ends ffmpeg's read: there
+ * the grace runs out, SIGKILL comes, and the open segment is lost (it has no moov yet).
+ */
+export function stallGraceMs(stallMs: number): number {
+  return Math.round(stallMs * 1.5) + 2000;
+}
+
+/** How long stop() waits after SIGINT for a healthy ffmpeg to close its segment. */
+const STOP_GRACE_MS = 5000;
 
 export interface RecorderSink {
   segmentClosed(segment: ClosedSegment): void;
@@ -61,8 +84,13 @@ export class CameraRecorder {
   private unwatchStall: (() => void) | undefined;
   private readonly checkTimer: CheckTimer;
   private lastProgressAt = 0;
-  /** ffmpeg's output time (µs) in its latest progress report (-1: none yet). */
+  /** ffmpeg's output time (µs) in its latest progress report (-1: none yet), and when that report was written. */
   private lastOutTime = -1;
+  private lastOutTimeAt = 0;
+  /** The current ffmpeg was found stalled and told to stop. */
+  private stalled = false;
+  /** ffmpegs that have had their SIGINT: when (real time) each is SIGKILLed if still running. */
+  private readonly kills = new WeakMap<ChildProcess, { at: number; timer: NodeJS.Timeout }>();
   private progress: ProgressFile | undefined;
   private lastEndAt: number | undefined;
   /** Wall-clock time of the current run's stream time 0 (set by its first closed segment). */
@@ -109,13 +137,10 @@ export class CameraRecorder {
     this.generation += 1;
     this.cancelTimer?.();
     this.unwatchStall?.();
-    const proc = this.proc;
-    const kill = proc && proc.exitCode === null ? setTimeout(() => proc.kill('SIGKILL'), 5000) : undefined;
-    if (kill) proc!.kill('SIGINT');
+    if (this.proc) this.interrupt(this.proc, STOP_GRACE_MS);
     // Always wait for the exit handler, even of a process that already exited: a start() that
     // overtook it would otherwise see its restart scheduled on top of the new run.
     await this.exited;
-    clearTimeout(kill);
     await this.pending;
     this.o.sink.state?.(this.o.cameraId, false, reason);
   }
@@ -150,6 +175,7 @@ export class CameraRecorder {
     this.proc = proc;
     this.lastProgressAt = this.o.clock.now();
     this.lastOutTime = -1;
+    this.stalled = false;
     const out = new LineSplitter();
     const err = new LineSplitter();
     proc.stdout!.setEncoding('utf8').on('data', (d: string) => out.push(d).forEach((l) => this.onListLine(l)));
@@ -176,16 +202,37 @@ export class CameraRecorder {
     const outTime = this.progress?.outTime() ?? -1;
     if (outTime > this.lastOutTime) {
       this.lastOutTime = outTime;
+      this.lastOutTimeAt = now - (this.progress?.ageMs ?? 0);
       this.lastProgressAt = now;
       return;
     }
     if (now - this.lastProgressAt <= this.stallMs) return;
-    this.o.logger.warn({ camera: this.o.cameraId, stallMs: this.stallMs }, 'recorder stalled: no new video from ffmpeg; restarting it');
-    // A stall before the run's first segment is the same gap as the one that started it
-    // (disk full, camera offline): keep its start and its reason.
-    this.gapSince ??= { at: this.lastEndAt ?? this.lastProgressAt, reason: 'stream stalled' };
+    const graceMs = stallGraceMs(this.stallMs);
+    this.o.logger.warn({ camera: this.o.cameraId, stallMs: this.stallMs, graceMs }, 'recorder stalled: no new video from ffmpeg; stopping it to close its segment, then restarting it');
+    // The gap is opened when ffmpeg has exited, after the segment it closes now (onExit).
+    this.stalled = true;
     this.unwatchStall?.();
-    proc.kill('SIGKILL');
+    this.interrupt(proc, graceMs);
+  }
+
+  /**
+   * SIGINT once: ffmpeg stops reading, writes the MP4 trailer and lists the segment. SIGKILL
+   * if it has not exited within graceMs, or sooner if an earlier call asked for sooner.
+   */
+  private interrupt(proc: ChildProcess, graceMs: number): void {
+    if (proc.exitCode !== null || proc.signalCode !== null) return;
+    const at = Date.now() + graceMs;
+    const earlier = this.kills.get(proc);
+    if (earlier && earlier.at <= at) return;
+    // Never a second SIGINT: ffmpeg would abort the trailer it is writing (see stallGraceMs).
+    if (earlier) clearTimeout(earlier.timer);
+    else proc.kill('SIGINT');
+    const timer = setTimeout(() => {
+      if (proc.exitCode !== null || proc.signalCode !== null) return;
+      this.o.logger.warn({ camera: this.o.cameraId, graceMs }, 'ffmpeg did not stop on SIGINT; killing it (its open segment is lost)');
+      proc.kill('SIGKILL');
+    }, graceMs);
+    this.kills.set(proc, { at, timer });
   }
 
   private onStderrLine(line: string): void {
@@ -200,9 +247,7 @@ export class CameraRecorder {
     }
     const now = this.o.clock.now();
     this.lastProgressAt = now;
-    // Stream times map onto the wall clock through an anchor taken when the run's first segment
-    // closes; re-anchored if they drift apart by more than 2 s (long stall, camera clock jumps).
-    if (this.anchor === undefined || Math.abs(this.anchor + parsed.entry.endS * 1000 - now) > 2000) this.anchor = now - parsed.entry.endS * 1000;
+    this.anchor = this.anchorFor(parsed.entry.endS, now);
     const durationMs = Math.max(1, Math.round((parsed.entry.endS - parsed.entry.startS) * 1000));
     let endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
     let startAt = endAt - durationMs;
@@ -231,14 +276,33 @@ export class CameraRecorder {
     });
   }
 
+  /**
+   * Stream times map onto the wall clock through an anchor taken when the run's first segment
+   * closes; re-anchored if they drift apart by more than 2 s (long stall, camera clock jumps).
+   * A segment closed after a stall ended at the freeze, not now: it keeps the run's anchor,
+   * or, as the run's first, takes it from the latest progress report (output time and mtime).
+   */
+  private anchorFor(endS: number, now: number): number {
+    if (this.stalled) {
+      if (this.anchor !== undefined) return this.anchor;
+      if (this.lastOutTime >= 0) return this.lastOutTimeAt - this.lastOutTime / 1000;
+      return now - endS * 1000;
+    }
+    if (this.anchor === undefined || Math.abs(this.anchor + endS * 1000 - now) > 2000) return now - endS * 1000;
+    return this.anchor;
+  }
+
   private async onExit(proc: ChildProcess, generation: number, code: number | null, signal: NodeJS.Signals | null): Promise<void> {
     if (this.proc === proc) this.proc = undefined;
+    clearTimeout(this.kills.get(proc)?.timer);
     this.cancelTimer?.();
     this.progress?.close();
     await this.pending;
     await this.removePartials();
     if (!this.running || generation !== this.generation) return;
-    const reason = signal ? `ffmpeg killed (${signal})` : `ffmpeg exited (${code})`;
+    const reason = this.stalled ? 'stream stalled' : signal ? `ffmpeg killed (${signal})` : `ffmpeg exited (${code})`;
+    // A run that ends before its first segment is the same gap as the one that started it
+    // (disk full, camera offline): keep its start and its reason.
     this.gapSince ??= { at: this.lastEndAt ?? this.o.clock.now(), reason };
     this.o.sink.state?.(this.o.cameraId, false, reason);
     this.scheduleRestart(reason);

@@ -1,7 +1,8 @@
 /**
  * ffmpeg's -progress reports, appended to a file for the run's life, read only when the
  * recorder checks for a stall: the tail of the file through a descriptor kept open for
- * the run (an fstat and one read per check, no wake-ups in between).
+ * the run (an fstat and one read per check, no wake-ups in between). The file's mtime says
+ * when its latest report was written, which places the output time on the wall clock.
  */
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 
@@ -18,6 +19,8 @@ export function parseLatestOutTime(text: string): number {
 
 export class ProgressFile {
   private fd: number | undefined;
+  /** How long ago (ms, real time) the file was last written, as of the latest outTime(): the age of its latest report. */
+  ageMs = 0;
 
   constructor(readonly file: string) {}
 
@@ -25,7 +28,8 @@ export class ProgressFile {
   outTime(): number {
     try {
       this.fd ??= openSync(this.file, 'r');
-      const size = fstatSync(this.fd).size;
+      const { size, mtimeMs } = fstatSync(this.fd);
+      this.ageMs = Math.max(0, Date.now() - mtimeMs);
       const n = readSync(this.fd, tail, 0, Math.min(size, TAIL_BYTES), Math.max(0, size - TAIL_BYTES));
       return parseLatestOutTime(tail.toString('latin1', 0, n));
     } catch {

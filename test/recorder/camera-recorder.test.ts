@@ -8,19 +8,31 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { systemClock } from '../../src/clock.js';
-import { CameraRecorder, type ClosedSegment } from '../../devices/recorder/camera-recorder.js';
+import { CameraRecorder, stallGraceMs, type ClosedSegment } from '../../devices/recorder/camera-recorder.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 import { until } from './tools.js';
 
 const logger = pino({ level: 'silent' });
 
-// Counts its runs in ./count; stalls (prints nothing) on its first run when ./stall-first exists;
-// otherwise writes a segment every 0.3 s and lists it as `name,start,end` on stdout.
+// Counts its runs in ./count and leaves its pid in ./pid-N. On its first run it stalls (prints
+// nothing) when ./stall-first exists; stalls deaf to SIGINT when ./deaf-stall-first exists; with
+// ./close-on-int it lists one segment, stalls with the next one open, and on SIGINT lists that
+// one and exits (as ffmpeg writes the trailer). Otherwise it writes a segment every 0.3 s and
+// lists it as `name,start,end` on stdout.
 const FAKE_FFMPEG = `#!/bin/sh
 here=$(dirname "$0")
 n=$(cat "$here/count" 2>/dev/null || echo 0); n=$((n+1)); echo $n > "$here/count"
+echo $$ > "$here/pid-$n"
 for out; do :; done
 if [ "$n" = 1 ] && [ -e "$here/stall-first" ]; then exec sleep 60; fi
+if [ "$n" = 1 ] && [ -e "$here/deaf-stall-first" ]; then trap '' INT; exec sleep 60; fi
+if [ "$n" = 1 ] && [ -e "$here/close-on-int" ]; then
+  f=$(printf "$out" 0); echo "segment 0" > "$f"; echo "$(basename "$f"),0.0,1.0"
+  f=$(printf "$out" 1); echo "segment 1" > "$f"
+  sleep 60 & s=$!
+  trap 'kill $s; echo "$(basename "$f"),1.0,2.0"; exit 0' INT
+  wait $s
+fi
 trap 'exit 0' INT TERM
 i=0
 while :; do
@@ -32,14 +44,20 @@ while :; do
 done
 `;
 
-function fakeFfmpeg(opts: { stallFirst?: boolean } = {}): { bin: string; runs: () => number } {
+type FirstRun = 'stall-first' | 'deaf-stall-first' | 'close-on-int';
+
+function fakeFfmpeg(opts: { firstRun?: FirstRun } = {}): { bin: string; runs: () => number; pid: (run: number) => number } {
   const dir = tempDir('contactd-fake-ffmpeg-');
   const bin = path.join(dir, 'ffmpeg');
   writeFileSync(bin, FAKE_FFMPEG);
   chmodSync(bin, 0o755);
-  if (opts.stallFirst) writeFileSync(path.join(dir, 'stall-first'), '');
+  if (opts.firstRun) writeFileSync(path.join(dir, opts.firstRun), '');
   const count = path.join(dir, 'count');
-  return { bin, runs: () => (existsSync(count) ? Number(readFileSync(count, 'utf8')) : 0) };
+  return {
+    bin,
+    runs: () => (existsSync(count) ? Number(readFileSync(count, 'utf8')) : 0),
+    pid: (run) => Number(readFileSync(path.join(dir, `pid-${run}`), 'utf8')),
+  };
 }
 
 let recorder: CameraRecorder | undefined;
@@ -49,7 +67,7 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-function makeRecorder(bin: string) {
+function makeRecorder(bin: string, backoffMs = 50) {
   const segments: ClosedSegment[] = [];
   const gaps: { fromAt: number; toAt: number; reason: string }[] = [];
   recorder = new CameraRecorder({
@@ -59,7 +77,7 @@ function makeRecorder(bin: string) {
     footageDir: tempDir('contactd-rec-'),
     segmentSeconds: 1,
     stallSeconds: 1,
-    backoffMs: 50,
+    backoffMs,
     maxBackoffMs: 200,
     ffmpegPath: bin,
     clock: systemClock,
@@ -71,7 +89,7 @@ function makeRecorder(bin: string) {
 
 describe('camera recorder supervision', () => {
   it('keeps the reason and start of a pause when the first ffmpeg after it stalls', async () => {
-    const fake = fakeFfmpeg({ stallFirst: true });
+    const fake = fakeFfmpeg({ firstRun: 'stall-first' });
     const { recorder: r, gaps } = makeRecorder(fake.bin);
     const pausedAt = Date.now() - 5000;
     r.start(pausedAt, 'disk full (recording paused)');
@@ -81,6 +99,36 @@ describe('camera recorder supervision', () => {
     expect(gap.reason).toBe('disk full (recording paused)');
     expect(gap.fromAt).toBe(pausedAt);
     expect(gaps).toHaveLength(1);
+  });
+
+  it('stops a stalled ffmpeg with SIGINT, indexes the segment it closes and starts the gap at its end', async () => {
+    const fake = fakeFfmpeg({ firstRun: 'close-on-int' });
+    // Restart after 3 s: the stand-in's next run lists 1-s segments from its start, and a gap
+    // shorter than 1 s is not reported.
+    const { recorder: r, segments, gaps } = makeRecorder(fake.bin, 3000);
+    r.start();
+    const gap = await until(() => gaps.find((g) => g.reason === 'stream stalled'), 20_000);
+    expect(fake.runs()).toBeGreaterThanOrEqual(2);
+    const names = segments.map((s) => path.basename(s.path));
+    expect(names.slice(0, 2)).toEqual([expect.stringMatching(/-000000\.mp4$/), expect.stringMatching(/-000001\.mp4$/)]);
+    // The segment closed after the stall keeps the run's time line (it ended at the freeze).
+    expect(segments[1]!.startAt).toBe(segments[0]!.endAt);
+    expect(segments[1]!.endAt - segments[1]!.startAt).toBe(1000);
+    expect(existsSync(segments[1]!.path)).toBe(true);
+    expect(gap.fromAt).toBe(segments[1]!.endAt);
+    expect(segments[2]!.startAt).toBeGreaterThanOrEqual(gap.toAt);
+  });
+
+  it('kills a stalled ffmpeg that ignores SIGINT, after the grace, and records again', async () => {
+    const fake = fakeFfmpeg({ firstRun: 'deaf-stall-first' });
+    const { recorder: r, segments } = makeRecorder(fake.bin);
+    const startedAt = Date.now();
+    r.start();
+    await until(() => fake.runs() >= 2, 20_000);
+    // Stall limit (1 s) plus its grace before the SIGKILL; the SIGINT alone did not stop it.
+    expect(Date.now() - startedAt).toBeGreaterThanOrEqual(1000 + stallGraceMs(1000));
+    expect(() => process.kill(fake.pid(1), 0)).toThrow();
+    await until(() => segments.length >= 2, 10_000);
   });
 
   it('runs one ffmpeg when a stop and a start overtake a launch in progress', async () => {

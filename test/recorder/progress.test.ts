@@ -1,5 +1,5 @@
 /** Reading ffmpeg's -progress file for the stall check: the latest output time only, from the file's tail. */
-import { appendFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, utimesSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
@@ -32,6 +32,20 @@ describe('ffmpeg progress file', () => {
     // The descriptor stays open: reports appended later are seen.
     appendFileSync(file, report(10_002_000_000));
     expect(progress.outTime()).toBe(10_002_000_000);
+    progress.close();
+  });
+
+  it('says how old the latest report is (from the file mtime), to place it on the wall clock', () => {
+    const file = path.join(tempDir('contactd-progress-'), 'run-progress.txt');
+    writeFileSync(file, report(1_200_000));
+    const progress = new ProgressFile(file);
+    expect(progress.outTime()).toBe(1_200_000);
+    expect(progress.ageMs).toBeLessThan(1000);
+    const fiveSecondsAgo = new Date(Date.now() - 5000);
+    utimesSync(file, fiveSecondsAgo, fiveSecondsAgo);
+    progress.outTime();
+    expect(progress.ageMs).toBeGreaterThanOrEqual(4900);
+    expect(progress.ageMs).toBeLessThan(6000);
     progress.close();
   });
 
