@@ -2,8 +2,8 @@
  * MQTT door path: credential presented at a simulated controller -> unlock command
  * received by that controller, through the real broker and driver, at a sustained
  * load across 50 doors; beside the bare broker round trip (same hops, QoS 1, same
- * rate) measured in the same run, in rounds alternating with the daemon's. The controllers
- * run in a child process, as real ones are separate devices. Twice: with the embedded
+ * rate) measured in the same run, in half-second turns alternating with the daemon's.
+ * The controllers and the bare client run in a child process, as real ones are separate devices. Twice: with the embedded
  * broker (as in `npm start`), which shares this process with the daemon and the
  * baseline's responder, and with Mosquitto (the production broker) when installed. The
  * decision is the daemon's real access engine (pure decision, then the decision record
@@ -28,6 +28,7 @@ import type { BenchContext, BenchSuite } from './suite.js';
 
 const DOORS = 50;
 const RATE = 200; // presentations per second, across all doors
+const SLOT_MS = 500; // one turn of the daemon or the bare round trip
 const SITE = 'bench';
 
 function percentile(sorted: number[], p: number): number {
@@ -100,20 +101,11 @@ async function measure(ctx: BenchContext, url: string, label: string): Promise<{
   const driver = createMqttDoorDriver({ client, topicPrefix: 'contactd', siteId: SITE, readers, logger, clock: systemClock });
   services.access.attach(driver, readers.map((r) => r.doorId));
   await driver.start();
-  ctx.log(`${label}: controllers in a child process, ${ms / 1000} s at ${RATE}/s across ${DOORS} doors, in rounds alternating with the bare round trip`);
-  // Daemon and bare phases alternate in rounds, so a slow spell of the shared machine does
-  // not fall on one side only.
-  const rounds = ctx.quick ? 1 : 4;
+  ctx.log(`${label}: controllers in a child process, ${ms / 1000} s at ${RATE}/s across ${DOORS} doors, in ${SLOT_MS}-ms turns alternating with the bare round trip`);
+  // Daemon and bare turns alternate every SLOT_MS inside one child process, so a slow spell
+  // of the shared machine (or of its host) falls on both sides alike.
   const responder = await bareResponder(url);
-  const daemon: ControllersResult = { latencies: [], rate: 0 };
-  const bareRun: ControllersResult = { latencies: [], rate: 0 };
-  for (let r = 0; r < rounds; r++) {
-    for (const [mode, into] of [['daemon', daemon], ['bare', bareRun]] as const) {
-      const run = await controllers({ mode, url, siteId: SITE, doors: DOORS, rate: RATE, ms: ms / rounds });
-      into.latencies.push(...run.latencies);
-      into.rate += run.rate / rounds;
-    }
-  }
+  const run = await controllers({ url, siteId: SITE, doors: DOORS, rate: RATE, ms, slotMs: SLOT_MS });
   await responder.endAsync();
   await driver.stop();
   await client.endAsync();
@@ -121,8 +113,8 @@ async function measure(ctx: BenchContext, url: string, label: string): Promise<{
   const granted = store.decisions.list({ limit: 100_000 }).filter((d) => d.outcome === 'granted').length;
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
-  ctx.log(`${label}: access engine granted ${granted} presentations; ${daemon.latencies.length} unlocks measured, ${bareRun.latencies.length} bare round trips`);
-  return { unlock: daemon.latencies.sort((a, b) => a - b), bare: bareRun.latencies.sort((a, b) => a - b), rate: daemon.rate };
+  ctx.log(`${label}: access engine granted ${granted} presentations; ${run.daemon.length} unlocks measured, ${run.bare.length} bare round trips`);
+  return { unlock: run.daemon.sort((a, b) => a - b), bare: run.bare.sort((a, b) => a - b), rate: run.rate };
 }
 
 /**
