@@ -2,7 +2,11 @@
  * Records one camera: one ffmpeg with stream copy, cut into MP4 segments; each segment
  * is hashed (SHA-256, off the event loop) and handed to the index as it closes. ffmpeg is restarted with
  * exponential backoff when it dies or stalls; the time not recorded is reported as a gap.
- * Partial files of a dead run are removed.
+ *
+ * Killed or crashed mid-segment, ffmpeg never lists the segment it has open. Segments are
+ * fragmented MP4 flushed per fragment (ffmpeg-args.ts), so that file plays up to its last
+ * complete fragment: it is probed with ffprobe and, if it holds video, kept and indexed like
+ * any other segment (the gap then starts at its end); a file that does not probe is removed.
  *
  * Stall: neither a closed segment nor an advance of ffmpeg's output time for stallSeconds.
  * ffmpeg appends its -progress reports to a file of the run, whose tail is read at the
@@ -15,7 +19,7 @@
  * stallGraceMs). The gap then starts where that segment ends.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdir, readdir, unlink } from 'node:fs/promises';
+import { mkdir, readdir, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
@@ -26,6 +30,7 @@ import { sha256OfFile } from '../../src/footage/file-hash.js';
 import type { FileHash } from './file-hasher.js';
 import { CheckTimer, stallCheckPeriodMs } from './check-timer.js';
 import { ProgressFile } from './progress-file.js';
+import { probeSegment } from './probe-segment.js';
 
 export type ClosedSegment = RecordedSegment;
 
@@ -38,7 +43,8 @@ export type ClosedSegment = RecordedSegment;
  * UDP and TCP) and then writes the trailer; the stall is declared about one limit after the
  * last frame, so 1.5 limits plus 2 s for the trailer on a busy machine covers the rest. A
  * stream frozen behind a live connection (RTCP still flowing) never ends ffmpeg's read: there
- * the grace runs out, SIGKILL comes, and the open segment is lost (it has no moov yet).
+ * the grace runs out, SIGKILL comes, and the open segment is kept up to its last complete
+ * fragment (see keepPartial).
  */
 export function stallGraceMs(stallMs: number): number {
   return Math.round(stallMs * 1.5) + 2000;
@@ -65,6 +71,8 @@ export interface CameraRecorderOptions {
   backoffMs?: number;
   maxBackoffMs?: number;
   ffmpegPath?: string;
+  /** ffprobe, for the segment a killed ffmpeg left open (default: `ffprobe` on the PATH). */
+  ffprobePath?: string;
   clock: Clock;
   logger: Logger;
   sink: RecorderSink;
@@ -229,7 +237,7 @@ export class CameraRecorder {
     else proc.kill('SIGINT');
     const timer = setTimeout(() => {
       if (proc.exitCode !== null || proc.signalCode !== null) return;
-      this.o.logger.warn({ camera: this.o.cameraId, graceMs }, 'ffmpeg did not stop on SIGINT; killing it (its open segment is lost)');
+      this.o.logger.warn({ camera: this.o.cameraId, graceMs }, 'ffmpeg did not stop on SIGINT; killing it (its open segment is kept up to its last fragment)');
       proc.kill('SIGKILL');
     }, graceMs);
     this.kills.set(proc, { at, timer });
@@ -249,8 +257,18 @@ export class CameraRecorder {
     this.lastProgressAt = now;
     this.anchor = this.anchorFor(parsed.entry.endS, now);
     const durationMs = Math.max(1, Math.round((parsed.entry.endS - parsed.entry.startS) * 1000));
-    let endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
-    let startAt = endAt - durationMs;
+    const endAt = Math.round(this.anchor + parsed.entry.endS * 1000);
+    this.index(parsed.entry.file, endAt - durationMs, endAt, { closed: true });
+  }
+
+  /**
+   * Hands a segment of the current run to the index (hashed off the event loop, in order),
+   * after reporting the gap before it if one is open. A closed segment also resets the backoff;
+   * a partial one does not (an ffmpeg killed over and over still backs off).
+   */
+  private index(name: string, start: number, end: number, o: { closed: boolean }): void {
+    let startAt = start;
+    let endAt = end;
     // Segments of one run abut: never overlap the previous one (a re-anchor can pull times back).
     if (this.gapSince === undefined && this.lastEndAt !== undefined && startAt < this.lastEndAt) {
       startAt = this.lastEndAt;
@@ -261,14 +279,14 @@ export class CameraRecorder {
     }
     this.gapSince = undefined;
     this.lastEndAt = endAt;
-    this.lastIndexedNames.add(parsed.entry.file);
-    const file = path.join(this.dir, parsed.entry.file);
+    this.lastIndexedNames.add(name);
+    const file = path.join(this.dir, name);
     const skewMs = this.o.skewMs();
     this.pending = this.pending.then(async () => {
       try {
         const { sha256, bytes } = await (this.o.hashFile ?? sha256OfFile)(file);
         this.segments += 1;
-        this.backoff = this.o.backoffMs ?? 1000;
+        if (o.closed) this.backoff = this.o.backoffMs ?? 1000;
         this.o.sink.segmentClosed({ cameraId: this.o.cameraId, startAt, endAt, path: file, bytes, sha256, skewMs });
       } catch (e) {
         this.o.logger.error({ camera: this.o.cameraId, file, err: (e as Error).message }, 'closed segment could not be indexed');
@@ -298,6 +316,8 @@ export class CameraRecorder {
     this.cancelTimer?.();
     this.progress?.close();
     await this.pending;
+    await this.keepPartial();
+    await this.pending;
     await this.removePartials();
     if (!this.running || generation !== this.generation) return;
     const reason = this.stalled ? 'stream stalled' : signal ? `ffmpeg killed (${signal})` : `ffmpeg exited (${code})`;
@@ -317,7 +337,33 @@ export class CameraRecorder {
     this.backoff = Math.min(this.backoff * 2, this.o.maxBackoffMs ?? 30_000);
   }
 
-  /** Files of the finished run that never made it into the segment list are incomplete MP4s. */
+  /**
+   * The finished run's last segment file that ffmpeg never listed (it was killed or crashed
+   * with the file open): indexed if it probes as video, from the end of the run's previous
+   * segment, or, as the run's first, back from its last write (the flush of its last complete
+   * fragment), for the probed duration. Otherwise it is left to removePartials.
+   */
+  private async keepPartial(): Promise<void> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const name = names.filter((n) => n.startsWith(this.runPrefix) && n.endsWith('.mp4') && !this.lastIndexedNames.has(n)).sort().pop();
+    if (name === undefined) return;
+    const file = path.join(this.dir, name);
+    const probe = await probeSegment(file, this.o.ffprobePath);
+    if (!probe.ok) {
+      this.o.logger.warn({ camera: this.o.cameraId, file, reason: probe.reason }, 'unclosed segment of a dead ffmpeg does not play; removed');
+      return;
+    }
+    // On the recorder's clock: how long ago (real time) the file was last written.
+    const writtenAgoMs = await stat(file).then((s) => Math.max(0, Date.now() - s.mtimeMs)).catch(() => 0);
+    const lastWriteAt = Math.round(this.o.clock.now() - writtenAgoMs);
+    const durationMs = Math.max(1, Math.round(probe.durationS * 1000));
+    const runHasSegments = this.anchor !== undefined && this.gapSince === undefined && this.lastEndAt !== undefined;
+    const startAt = runHasSegments ? this.lastEndAt! : lastWriteAt - durationMs;
+    this.o.logger.warn({ camera: this.o.cameraId, file, durationS: probe.durationS, frames: probe.frames }, 'kept the partial segment of a dead ffmpeg (up to its last complete fragment)');
+    this.index(name, startAt, startAt + durationMs, { closed: false });
+  }
+
+  /** Files of the finished run that never made it into the segment list (nor were kept as partials): unplayable MP4s, the progress file. */
   private async removePartials(): Promise<void> {
     const indexed = this.lastIndexedNames;
     for (const name of await readdir(this.dir).catch(() => [] as string[])) {

@@ -1,0 +1,92 @@
+/**
+ * An ffmpeg that dies hard mid-segment (SIGKILL, crash, OOM kill) never closes or lists its
+ * open segment. Written as fragmented MP4 flushed per fragment, that file still plays up to its
+ * last complete fragment: the recorder keeps and indexes it, the gap starts where it ends, and
+ * recording comes back. Real ffmpeg against the simulator's RTSP server, killed by the test.
+ */
+import { createHash } from 'node:crypto';
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
+import type { RecorderService } from '../../devices/recorder/recorder-service.js';
+import { removeTempDirs } from '../helpers/tmp.js';
+import { recordFrom, requireVideoTools, until } from './tools.js';
+
+const have = requireVideoTools();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds of video in an MP4 as ffprobe reads it (NaN when it cannot: no moov, say). */
+function probedSeconds(file: string): number {
+  return Number(spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).stdout.toString().trim());
+}
+
+/** The current run's segment file that ffmpeg has started writing (header on disk), if any. */
+function openSegment(dir: string, notIn: readonly string[]): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir).find((n) => n.endsWith('.mp4') && !notIn.includes(n) && statSync(path.join(dir, n)).size > 0);
+}
+
+/** The pid of the ffmpeg writing into dir (its output pattern is the only command line naming dir). */
+function ffmpegPid(dir: string): number | undefined {
+  const pids = spawnSync('pgrep', ['-f', `^ffmpeg .* ${dir}/`]).stdout.toString().trim().split('\n').filter(Boolean).map(Number);
+  return pids.length === 1 ? pids[0] : undefined;
+}
+
+describe.skipIf(!have)('recorder with real ffmpeg: ffmpeg killed mid-segment', { retry: 1 }, () => {
+  let rtsp: RtspTestServer;
+  let service: RecorderService | undefined;
+  beforeAll(async () => {
+    rtsp = new RtspTestServer({ mounts: ['cam-k'] });
+    await rtsp.start();
+    rtsp.publish({ name: 'cam-k', fps: 10, keyframeSeconds: 1 });
+    await sleep(2000);
+  }, 30_000);
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+  });
+  afterAll(async () => {
+    await rtsp.stop();
+    removeTempDirs();
+  });
+
+  it('keeps and indexes the segment open at a SIGKILL, starts the gap at its end and records again', async () => {
+    // 60-s segments (as in production): everything before the kill is in the open segment.
+    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 60, stallSeconds: 3 });
+    service = svc;
+    await svc.start();
+    const camDir = path.join(dir, 'cam-k');
+    const first = await until(() => openSegment(camDir, []), 30_000);
+    await sleep(6000);
+    const pid = await until(() => ffmpegPid(camDir), 5000);
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const recorder = svc.recorders.get('cam-k')!;
+    await until(() => recorder.restarts >= 1, 20_000);
+
+    const kept = await until(() => segments.find((s) => path.basename(s.path) === first), 5000).catch(() => undefined);
+    expect(kept, `the segment open at the kill was indexed (segments: ${JSON.stringify(segments.map((s) => s.path))})`).toBeDefined();
+    expect(existsSync(kept!.path)).toBe(true);
+    // Footage up to the last complete fragment (one GOP, 1 s here) before the kill.
+    expect(kept!.endAt).toBeGreaterThan(killedAt - 2000);
+    expect(kept!.endAt).toBeLessThanOrEqual(killedAt + 500);
+    expect(kept!.sha256).toBe(createHash('sha256').update(readFileSync(kept!.path)).digest('hex'));
+    expect(kept!.bytes).toBe(statSync(kept!.path).size);
+    const seconds = probedSeconds(kept!.path);
+    expect(seconds).toBeGreaterThan(4);
+    expect(Math.abs(seconds * 1000 - (kept!.endAt - kept!.startAt))).toBeLessThan(1000);
+
+    // Recording resumes: a new run writes a segment; a graceful stop closes and indexes it.
+    await until(() => openSegment(camDir, [first]), 40_000);
+    await sleep(3000);
+    await svc.stop();
+    const gap = gaps.find((g) => g.reason === 'ffmpeg killed (SIGKILL)');
+    expect(gap, `a gap for the kill (gaps: ${JSON.stringify(gaps)})`).toBeDefined();
+    expect(gap!.fromAt).toBe(kept!.endAt);
+    const after = segments.find((s) => s.startAt >= gap!.toAt);
+    expect(after).toBeDefined();
+    expect(probedSeconds(after!.path)).toBeGreaterThan(1);
+  }, 120_000);
+});
