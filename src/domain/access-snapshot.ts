@@ -46,18 +46,3 @@ export function snapshotPatch(before: AccessSnapshot, after: AccessSnapshot): Sn
   }
   return changed ? patch : undefined;
 }
-
-/** Applies a patch to a plain (mutable) snapshot, as the writer keeps it. */
-export function applySnapshotPatch(snap: AccessSnapshot, patch: SnapshotPatch): AccessSnapshot {
-  const next = { ...snap, lockdown: patch.lockdown, seq: patch.seq } as AccessSnapshot & Record<Maps, Record<string, unknown>>;
-  for (const map of MAPS) {
-    const set = patch.set[map];
-    const removed = patch.removed[map];
-    if (!set && !removed) continue;
-    const copy: Record<string, unknown> = { ...(snap[map] as Record<string, unknown>) };
-    for (const key of removed ?? []) delete copy[key];
-    Object.assign(copy, set);
-    next[map] = copy as never;
-  }
-  return next;
-}

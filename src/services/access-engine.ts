@@ -19,7 +19,7 @@ import { keepApartPairsOf } from '../domain/stagger.js';
 import type { Store } from '../store/store.js';
 import { createDecisionWriter } from '../store/decision-writer.js';
 import type { DecisionRecord } from '../store/repos/decisions.js';
-import { snapshotOf, snapshotPatch, type AccessSnapshot } from '../domain/access-snapshot.js';
+import { snapshotOf, snapshotPatch } from '../domain/access-snapshot.js';
 
 const HOUR = 3_600_000;
 /** Movements loaded around now: a day's plan with margin on both sides. */
@@ -82,12 +82,10 @@ export function accessEngine(deps: AccessEngineDeps) {
    * each decision and restored at start, so a restart neither forgets who is inside nor
    * lifts a lockdown.
    */
-  const SNAPSHOT_KEY = 'access-state';
   const restore = (fresh: AccessState): AccessState => {
-    const saved = store.kv.get(SNAPSHOT_KEY);
-    if (!saved) return fresh;
     try {
-      const snap = JSON.parse(saved) as AccessSnapshot;
+      const snap = store.accessState.load();
+      if (!snap) return fresh;
       log.info({ lockdown: snap.lockdown, people: Object.keys(snap.possible).length }, 'access state restored');
       return { ...fresh, ...snapshotOf(snap) };
     } catch (err) {
@@ -97,7 +95,7 @@ export function accessEngine(deps: AccessEngineDeps) {
   };
 
   let state: AccessState = restore(createAccessState(loadContext()));
-  const writer = createDecisionWriter({ store, snapshotKey: SNAPSHOT_KEY, snapshot: snapshotOf(state), current: () => snapshotOf(state), now: () => clock.now(), logger: deps.logger });
+  const writer = createDecisionWriter({ store, now: () => clock.now(), logger: deps.logger });
 
   const reload = (why: string) => {
     state = withContext(state, loadContext());

@@ -4,24 +4,19 @@
  * and access-state changes, acknowledged back so the main thread knows what is on disk.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { applySnapshotPatch, type AccessSnapshot } from '../domain/access-snapshot.js';
 import { openDatabaseFile } from './db.js';
 import type { WriterBatch, WriterInit, WriterReply } from './decision-writer.js';
 import { decisionsRepo } from './repos/decisions.js';
-import { kvRepo } from './repos/kv.js';
+import { accessStateRepo } from './repos/access-state.js';
 
 const init = workerData as WriterInit;
 const db = openDatabaseFile(init.file);
 const decisions = decisionsRepo(db);
-const kv = kvRepo(db, () => Date.now());
-let snapshot: AccessSnapshot = init.snapshot;
+const accessState = accessStateRepo(db);
 
-const commit = db.transaction((batch: WriterBatch): AccessSnapshot => {
+const commit = db.transaction((batch: WriterBatch): void => {
   for (const row of batch.rows) decisions.record(row);
-  let next = snapshot;
-  for (const patch of batch.patches) next = applySnapshotPatch(next, patch);
-  if (batch.patches.length > 0) kv.set(init.snapshotKey, JSON.stringify(next), batch.at);
-  return next;
+  for (const patch of batch.patches) accessState.apply(patch);
 });
 
 parentPort!.postMessage({ ready: true } satisfies WriterReply);
@@ -34,8 +29,7 @@ parentPort!.on('message', (message: string) => {
   const batch = JSON.parse(message) as WriterBatch;
   let reply: WriterReply;
   try {
-    // The snapshot advances only with a committed transaction.
-    snapshot = commit(batch);
+    commit(batch);
     reply = { id: batch.id, ok: true };
   } catch (err) {
     reply = { id: batch.id, ok: false, error: (err as Error).message };

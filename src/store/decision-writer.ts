@@ -12,15 +12,13 @@
  */
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
-import { applySnapshotPatch, type AccessSnapshot, type SnapshotPatch } from '../domain/access-snapshot.js';
+import type { SnapshotPatch } from '../domain/access-snapshot.js';
 import type { DecisionRecord } from './repos/decisions.js';
 import type { Store } from './store.js';
 import { workerModule } from '../worker-module.js';
 
 export interface WriterInit {
   file: string;
-  snapshotKey: string;
-  snapshot: AccessSnapshot;
 }
 
 export interface WriterBatch {
@@ -50,14 +48,10 @@ export interface DecisionWriter {
 
 export interface DecisionWriterOptions {
   store: Store;
-  snapshotKey: string;
-  snapshot: AccessSnapshot;
   now: () => number;
   logger: Logger;
   /** Use a worker thread when the database is a file (default true). */
   thread?: boolean;
-  /** The access state now, to continue from if the thread fails (the thread keeps its own copy meanwhile). */
-  current: () => AccessSnapshot;
   /** The database file the thread opens (default: the store's). */
   file?: string;
   /** How long decisions gather before going to the thread as one batch (default 4 ms; 0: end of this event-loop turn). */
@@ -66,7 +60,6 @@ export interface DecisionWriterOptions {
 
 export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
   const log = o.logger.child({ component: 'decision-writer' });
-  let snapshot = o.snapshot;
   let queue: WriterBatch | undefined;
   let nextId = 1;
   let failedBatches = 0;
@@ -77,14 +70,11 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
 
   const commitInline = o.store.db.transaction((batch: WriterBatch) => {
     for (const row of batch.rows) o.store.decisions.record(row);
-    let next = snapshot;
-    for (const p of batch.patches) next = applySnapshotPatch(next, p);
-    if (batch.patches.length > 0) o.store.kv.set(o.snapshotKey, JSON.stringify(next), batch.at);
-    return next;
+    for (const p of batch.patches) o.store.accessState.apply(p);
   });
   const writeInline = (batch: WriterBatch) => {
     try {
-      snapshot = commitInline(batch);
+      commitInline(batch);
     } catch (err) {
       failedBatches += 1;
       // The doors already had their answers; a failed write is loud but must not undo them.
@@ -96,7 +86,7 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
   if ((o.thread ?? true) && file && file !== ':memory:') {
     try {
       const { url, execArgv } = workerModule(import.meta.url, 'decision-writer-worker');
-      const init: WriterInit = { file, snapshotKey: o.snapshotKey, snapshot };
+      const init: WriterInit = { file };
       worker = new Worker(url, { workerData: init, execArgv });
       worker.unref();
       worker.on('message', (reply: WriterReply) => {
@@ -127,9 +117,8 @@ export function createDecisionWriter(o: DecisionWriterOptions): DecisionWriter {
     worker = undefined;
     log.error({ err: err.message, unacknowledged: unacked.size }, 'decision writer thread failed; writing on the main thread');
     markReady();
-    // The state as decided so far; the unacknowledged batches' patches re-applied on top of
-    // it change nothing (each sets an entry to a value the state has or later replaced).
-    snapshot = o.current();
+    // A patch sets entries to values, so writing again a batch the thread may already have
+    // committed (but not acknowledged), in order, leaves the state as decided.
     const pending = [...unacked.values()].sort((a, b) => a.batch.id - b.batch.id);
     unacked.clear();
     for (const { batch, done } of pending) {

@@ -263,4 +263,19 @@ export const migrations: Migration[] = [
       CREATE INDEX footage_gaps_camera ON footage_gaps(camera_id, from_at);
     `,
   },
+  {
+    version: 4,
+    name: 'access state by entry',
+    sql: `
+      -- The access core's learned state, one row per entry (map: possible, doors, passages,
+      -- meta), so each decision writes only what it changed. The earlier one-document copy in
+      -- kv ('access-state') is moved here by the daemon the first time it loads the state.
+      CREATE TABLE access_state (
+        map TEXT NOT NULL CHECK (map IN ('possible', 'doors', 'passages', 'meta')),
+        key TEXT NOT NULL,
+        value TEXT NOT NULL,
+        PRIMARY KEY (map, key)
+      ) WITHOUT ROWID;
+    `,
+  },
 ];

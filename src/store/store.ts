@@ -2,12 +2,12 @@
 import type { Clock } from '../clock.js';
 import { AuditLog } from '../audit/log.js';
 import { migrate, openDatabase, type Db } from './db.js';
+import { accessStateRepo } from './repos/access-state.js';
 import { alertsRepo } from './repos/alerts.js';
 import { bookingsRepo } from './repos/bookings.js';
 import { casesRepo } from './repos/cases.js';
 import { credentialsRepo } from './repos/credentials.js';
 import { decisionsRepo } from './repos/decisions.js';
-import { kvRepo } from './repos/kv.js';
 import { peopleRepo } from './repos/people.js';
 import { siteRepo } from './repos/site.js';
 import { trainingRepo } from './repos/training.js';
@@ -25,8 +25,8 @@ export function createStore(db: Db, clock: Clock) {
     bookings: bookingsRepo(db, now),
     credentials: credentialsRepo(db, now),
     decisions: decisionsRepo(db),
+    accessState: accessStateRepo(db),
     alerts: alertsRepo(db),
-    kv: kvRepo(db, now),
     users: usersRepo(db, now),
     sessions: sessionsRepo(db),
     close: () => db.close(),

@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ManualClock } from '../../src/clock.js';
-import { applySnapshotPatch, snapshotPatch, type AccessSnapshot } from '../../src/domain/access-snapshot.js';
+import { snapshotPatch, type AccessSnapshot } from '../../src/domain/access-snapshot.js';
 import { createDecisionWriter, type DecisionWriter } from '../../src/store/decision-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
@@ -14,22 +14,19 @@ const logger = pino({ level: 'silent' });
 const EMPTY: AccessSnapshot = { possible: {}, doors: {}, passages: {}, lockdown: false, seq: 0 };
 
 let store: Store | undefined;
-/** The access state as decided so far (what the engine would hand the writer). */
-let latest: AccessSnapshot = EMPTY;
 let writer: DecisionWriter | undefined;
 afterEach(async () => {
   await writer?.close();
   store?.close();
   writer = undefined;
   store = undefined;
-  latest = EMPTY;
   removeTempDirs();
 });
 
 function setUp(opts: { thread?: boolean; file?: string } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 9));
   store = openStore(tempDir(), clock);
-  writer = createDecisionWriter({ store, snapshotKey: 'access-state', snapshot: EMPTY, current: () => latest, now: () => clock.now(), logger, ...opts });
+  writer = createDecisionWriter({ store, now: () => clock.now(), logger, ...opts });
   return { store, writer };
 }
 
@@ -41,7 +38,6 @@ async function writeDecisions(w: DecisionWriter, n: number): Promise<AccessSnaps
     w.record({ at: 1000 + i, doorId: `d${i % 5}`, outcome: 'granted', code: 'OK', reason: `tap ${i}` });
     w.patch(snapshotPatch(state, next)!);
     state = next;
-    latest = next;
     if (i % 10 === 9) await new Promise((r) => setImmediate(r));
   }
   await w.settled();
@@ -55,7 +51,7 @@ describe('decision writer', () => {
     const final = await writeDecisions(w, 250);
     const rows = s.decisions.list({ limit: 1000 }).reverse();
     expect(rows.map((r) => r.reason)).toEqual(Array.from({ length: 250 }, (_, i) => `tap ${i}`));
-    expect(JSON.parse(s.kv.get('access-state')!)).toEqual(final);
+    expect(s.accessState.load()).toEqual(final);
     expect(w.failedBatches).toBe(0);
   });
 
@@ -64,7 +60,7 @@ describe('decision writer', () => {
     const final = await writeDecisions(w, 40);
     expect(w.mode).toBe('inline');
     expect(s.decisions.list({ limit: 1000 })).toHaveLength(40);
-    expect(JSON.parse(s.kv.get('access-state')!)).toEqual(final);
+    expect(s.accessState.load()).toEqual(final);
   });
 
   it('counts and logs a batch that cannot be written, and goes on with the next', async () => {
@@ -79,20 +75,42 @@ describe('decision writer', () => {
     expect(s.decisions.list().map((r) => r.reason)).toEqual(['kept']);
   });
 
-  it('applying each patch in turn rebuilds the final state', () => {
+  it('saving each patch in turn rebuilds the final state, one row per entry', () => {
+    const clock = new ManualClock(0);
+    store = openStore(tempDir(), clock);
     let state = EMPTY;
-    let rebuilt = EMPTY;
     for (let i = 0; i < 60; i++) {
       const possible = { ...state.possible };
       if (i % 4 === 3) delete possible[`p${i % 5}`];
       else possible[`p${i % 5}`] = [`z${i % 3}`, 'corridor'];
       const doors = i % 2 ? { ...state.doors, [`d${i % 3}`]: { open: i % 3 === 0, unlockedUntil: i } } : state.doors;
-      const next = { ...state, possible, doors, lockdown: i % 11 === 0, seq: i } as AccessSnapshot;
+      const passages = i % 5 === 0 ? { ...state.passages, [`p${i % 5}|d${i % 3}`]: i } : state.passages;
+      const next = { ...state, possible, doors, passages, lockdown: i % 11 === 0, seq: i } as AccessSnapshot;
       const patch = snapshotPatch(state, next);
-      if (patch) rebuilt = applySnapshotPatch(rebuilt, patch);
+      if (patch) store.accessState.apply(patch);
       state = next;
     }
-    expect(rebuilt).toEqual(state);
+    expect(store.accessState.load()).toEqual(state);
+    const rows = store.db.prepare("SELECT count(*) AS n FROM access_state WHERE map != 'meta'").get() as { n: number };
+    expect(rows.n).toBe(Object.keys(state.possible).length + Object.keys(state.doors).length + Object.keys(state.passages).length);
     expect(snapshotPatch(state, state)).toBeUndefined();
+  });
+
+  it('moves a state saved whole by an earlier version into rows, once', () => {
+    const clock = new ManualClock(0);
+    const dir = tempDir();
+    store = openStore(dir, clock);
+    const saved: AccessSnapshot = { possible: { p1: ['corridor', 'room-1'] }, doors: { d1: { open: true } } as never, passages: { 'p1|d1': 5 }, lockdown: true, seq: 41 };
+    store.db.prepare("INSERT INTO kv (key, value, updated_at) VALUES ('access-state', ?, 0)").run(JSON.stringify(saved));
+    expect(store.accessState.load()).toEqual(saved);
+    expect(store.db.prepare("SELECT count(*) AS n FROM kv WHERE key = 'access-state'").get()).toEqual({ n: 0 });
+    store.close();
+    store = openStore(dir, clock);
+    expect(store.accessState.load()).toEqual(saved);
+  });
+
+  it('has nothing to restore on a new database', () => {
+    store = openStore(tempDir(), new ManualClock(0));
+    expect(store.accessState.load()).toBeUndefined();
   });
 });
