@@ -72,7 +72,9 @@ export type AlertKind =
   | 'panic'
   | 'device-offline'
   | 'override'
-  | 'unknown-credential';
+  | 'unknown-credential'
+  /** The saved access state could not be read at start: whereabouts unknown until reception confirms them. */
+  | 'whereabouts-unknown';
 
 export type Severity = 'info' | 'warning' | 'critical';
 

@@ -17,6 +17,15 @@ export function possibleOf(possible: PossibleZones, personId: string, site: Site
   return possible[personId] ?? [site.outsideZone];
 }
 
+/**
+ * Nothing known about these people: each is possibly in every zone, so every opening that
+ * could bring a keep-apart pair together is held until reception confirms where they are.
+ */
+export function anywhere(people: Iterable<string>, site: SiteIndex): PossibleZones {
+  const all = [...site.zones.keys()].sort();
+  return Object.fromEntries([...new Set(people)].map((personId) => [personId, all]));
+}
+
 /** Positive evidence: the person is in exactly this zone. */
 export function collapseTo(possible: PossibleZones, personId: string, zoneId: string, site: SiteIndex): PossibleZones {
   const now = possible[personId];

@@ -16,6 +16,7 @@ import type { DeviceEvent, DoorCommand, DoorDriver } from '../domain/device-even
 import type { StaffRole } from '../domain/model.js';
 import type { SiteIndex } from '../domain/site-index.js';
 import { keepApartPairsOf } from '../domain/stagger.js';
+import { anywhere } from '../domain/occupancy.js';
 import type { Store } from '../store/store.js';
 import { createDecisionWriter } from '../store/decision-writer.js';
 import type { DecisionRecord } from '../store/repos/decisions.js';
@@ -82,6 +83,7 @@ export function accessEngine(deps: AccessEngineDeps) {
    * each decision and restored at start, so a restart neither forgets who is inside nor
    * lifts a lockdown.
    */
+  let stateLost = false;
   const restore = (fresh: AccessState): AccessState => {
     try {
       const snap = store.accessState.load();
@@ -89,8 +91,21 @@ export function accessEngine(deps: AccessEngineDeps) {
       log.info({ lockdown: snap.lockdown, people: Object.keys(snap.possible).length }, 'access state restored');
       return { ...fresh, ...snapshotOf(snap) };
     } catch (err) {
-      log.error({ err }, 'saved access state unreadable; starting with everyone outside');
-      return fresh;
+      // Fail secure: not knowing who is inside must not read as "nobody is inside". Everyone
+      // booked around now is possibly anywhere (doors between keep-apart parents are held
+      // until reception confirms whereabouts), and a lockdown still open in the alerts stands.
+      stateLost = true;
+      const people = [...fresh.ctx.movements.map((m) => m.personId), ...fresh.ctx.pairs.flatMap((p) => [p.a, p.b])];
+      const lockdown = store.alerts.openByKey('lockdown', 0) !== undefined;
+      log.error({ err, people: new Set(people).size, lockdown }, 'saved access state unreadable; whereabouts unknown, keep-apart doors held until reception confirms');
+      const safe = { ...fresh, possible: anywhere(people, site), lockdown };
+      try {
+        // Saved over the unreadable rows, so the next start does not lose it again.
+        store.accessState.replace(snapshotOf(safe));
+      } catch (saveErr) {
+        log.error({ err: saveErr }, 'could not save the access state over the unreadable one');
+      }
+      return safe;
     }
   };
 
@@ -203,6 +218,10 @@ export function accessEngine(deps: AccessEngineDeps) {
     state: (): AccessState => state,
     async start(): Promise<void> {
       await writer.ready();
+      if (stateLost) {
+        const text = 'The saved access state could not be read at start, so contactd does not know who is inside. Everyone booked today is treated as possibly anywhere: doors between keep-apart parents stay held until you confirm each person\'s whereabouts from the cameras.';
+        bus.emit('access-alert', { type: 'alert', kind: 'whereabouts-unknown', severity: 'critical', text, at: clock.now() });
+      }
       unsubscribe.push(bus.on('bookings-changed', (e) => reload(`booking ${e.reason}`)));
       unsubscribe.push(bus.on('credentials-changed', (e) => reload(`credential ${e.reason}`)));
       scheduleReload();
