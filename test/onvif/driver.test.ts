@@ -1,32 +1,12 @@
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { systemClock } from '../../src/clock.js';
-import type { DeviceEvent } from '../../src/domain/device-events.js';
-import type { CameraConfig } from '../../src/config/schema.js';
-import { createCameraService, type CameraService } from '../../devices/onvif/camera-service.js';
+import { describe, expect, it } from 'vitest';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
 import { DIALECTS } from '../../simulators/onvif/dialects.js';
+import { waitFor } from '../helpers/daemon.js';
+import { cameraHarness } from './harness.js';
 
 const PASSWORD = 'sim-secret';
 
-let sims: CameraSim[] = [];
-let services: CameraService[] = [];
-afterEach(async () => {
-  for (const s of services) await s.stop();
-  for (const s of sims) await s.stop();
-  sims = [];
-  services = [];
-});
-
-async function until<T>(fn: () => T | undefined, ms = 8000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v !== undefined && v !== false) return v;
-    if (Date.now() > end) throw new Error('condition not reached in time');
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
+const cams = cameraHarness();
 
 /** What each dialect's camera is expected to show the driver. */
 const EXPECT: Record<string, { inputs: [string, string] | null; media: 'media1' | 'media2'; profileToken: string; snapshot: boolean }> = {
@@ -41,26 +21,15 @@ const EXPECT: Record<string, { inputs: [string, string] | null; media: 'media1' 
 };
 
 async function setup(dialect: string, opts: { inputs?: string[]; password?: string; skewMs?: number } = {}) {
-  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect: DIALECTS[dialect], inputs: opts.inputs ?? ['DI_1', 'DI_2'], pullHoldMs: 200, rtspUri: 'rtsp://127.0.0.1:8554/cam1' });
-  await sim.start();
+  const sim = await cams.camera(new CameraSim({ username: 'contactd', password: PASSWORD, dialect: DIALECTS[dialect], inputs: opts.inputs ?? ['DI_1', 'DI_2'], pullHoldMs: 200, rtspUri: 'rtsp://127.0.0.1:8554/cam1' }));
   sim.faults.skewMs = opts.skewMs ?? 0;
-  sims.push(sim);
-  const camera: CameraConfig = { id: 'cam-test', name: 'Test', zones: ['room-1'], onvif: { url: sim.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
-  const events: DeviceEvent[] = [];
   const [panicToken, doorToken] = EXPECT[dialect]?.inputs ?? ['DI_1', 'DI_2'];
-  const logs: Array<Record<string, unknown>> = [];
-  const service = createCameraService({
-    cameras: [camera],
-    env: { CAM_PW: opts.password ?? PASSWORD },
+  const served = await cams.serve([{ id: 'cam-test', url: sim.deviceUrl }], {
+    password: opts.password ?? PASSWORD,
     inputs: { 'cam-test': [{ token: panicToken, kind: 'panic' }, { token: doorToken, kind: 'door-contact', doorId: 'door-7' }] },
-    clock: systemClock,
-    logger: pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) }),
-    onEvent: (e) => events.push(e),
-    driver: { probeEveryMs: 150, offlineAfterFailures: 2, backoffMs: 100, maxBackoffMs: 300, requestTimeoutMs: 1500 },
+    driver: { probeEveryMs: 150, offlineAfterFailures: 2, maxBackoffMs: 300, requestTimeoutMs: 1500 },
   });
-  services.push(service);
-  await service.start();
-  return { sim, service, events, logs };
+  return { sim, ...served };
 }
 
 const MEDIA2 = 'http://www.onvif.org/ver20/media/wsdl';
@@ -74,7 +43,7 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
     const want = EXPECT[dialect]!;
     it(`${dialect}: connects, reads info and URIs, turns ${want.inputs ? 'inputs, ' : ''}motion and tamper into domain events`, async () => {
       const { sim, service, events } = await setup(dialect, want.inputs ? {} : { inputs: [] });
-      await until(() => events.find((e) => e.type === 'device-availability' && e.online));
+      await waitFor('online', () => events.find((e) => e.type === 'device-availability' && e.online), 8000);
       const [status] = service.status();
       expect(status?.info).toMatchObject({ manufacturer: 'contactd-sim', model: `SimCam ${dialect}`, profileToken: want.profileToken });
       expect(service.streamUri('cam-test')).toBe('rtsp://127.0.0.1:8554/cam1');
@@ -83,7 +52,7 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
       // The stream URI came from the media service the camera offers (Media2 when it lists it).
       const streamCall = sim.calls.find((c) => c.action === 'GetStreamUri');
       expect(streamCall?.namespace === MEDIA2 ? 'media2' : 'media1').toBe(want.media);
-      await until(() => sim.activeSubscriptions > 0);
+      await waitFor('subscribed', () => sim.activeSubscriptions > 0, 8000);
       await new Promise((r) => setTimeout(r, 300));
       // Initialized messages report all-off: no domain events for them.
       expect(events.filter((e) => e.type !== 'device-availability')).toEqual([]);
@@ -91,20 +60,20 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
       if (want.inputs) {
         const [panicToken] = want.inputs;
         sim.setInput('DI_1', true);
-        const panic = await until(() => events.find((e) => e.type === 'panic'));
+        const panic = await waitFor('panic event', () => events.find((e) => e.type === 'panic'), 8000);
         expect(panic).toMatchObject({ type: 'panic', sourceId: `cam-test:${panicToken}`, zoneId: 'room-1' });
         sim.setInput('DI_2', true);
-        await until(() => events.find((e) => e.type === 'door-contact' && e.open));
+        await waitFor('door open', () => events.find((e) => e.type === 'door-contact' && e.open), 8000);
         sim.setInput('DI_2', false);
-        await until(() => events.find((e) => e.type === 'door-contact' && !e.open));
+        await waitFor('door closed', () => events.find((e) => e.type === 'door-contact' && !e.open), 8000);
         expect(events.find((e) => e.type === 'door-contact')).toMatchObject({ doorId: 'door-7' });
       }
       sim.setMotion(true);
-      await until(() => events.find((e) => e.type === 'motion' && e.active));
+      await waitFor('motion started', () => events.find((e) => e.type === 'motion' && e.active), 8000);
       sim.setMotion(false);
-      await until(() => events.find((e) => e.type === 'motion' && !e.active));
+      await waitFor('motion ended', () => events.find((e) => e.type === 'motion' && !e.active), 8000);
       sim.setTamper(true);
-      await until(() => events.find((e) => e.type === 'tamper' && e.active));
+      await waitFor('tamper', () => events.find((e) => e.type === 'tamper' && e.active), 8000);
       // Nothing the camera sent was left unread.
       expect([...service.rejected.values()].reduce((a, b) => a + b, 0)).toBe(0);
       // HTTP-digest-only cameras refuse the first (WS-Security) try with a 401 challenge; the others accept it.
@@ -115,18 +84,18 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
 
   it('measures clock skew (UTC answer) and corrects event times by it', async () => {
     const { sim, service, events } = await setup('standard', { skewMs: 90_000 });
-    await until(() => service.status()[0]?.skew);
+    await waitFor('clock read', () => service.status()[0]?.skew, 8000);
     expect(Math.abs(service.skewMs('cam-test') - 90_000)).toBeLessThan(1500);
-    await until(() => sim.activeSubscriptions > 0);
+    await waitFor('subscribed', () => sim.activeSubscriptions > 0, 8000);
     const before = Date.now();
     sim.setMotion(true);
-    const motion = await until(() => events.find((e) => e.type === 'motion'));
+    const motion = await waitFor('motion event', () => events.find((e) => e.type === 'motion'), 8000);
     expect(Math.abs(motion.at - before)).toBeLessThan(2000);
   });
 
   it('takes the time-zone offset out of a local-time-only answer', async () => {
     const { service } = await setup('budget-like', { skewMs: 7_000 });
-    await until(() => service.status()[0]?.skew);
+    await waitFor('clock read', () => service.status()[0]?.skew, 8000);
     const skew = service.status()[0]!.skew!;
     expect(skew.basis).toBe('local-time');
     expect(Math.abs(skew.skewMs - 7_000)).toBeLessThan(1500);
@@ -135,7 +104,7 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
   it('a wrong password never goes online and is reported as refused credentials (WS-Security, HTTP digest, Tapo wording)', async () => {
     for (const dialect of ['standard', 'hikvision-like', 'tapo-like']) {
       const { sim, events, logs } = await setup(dialect, { password: 'wrong' });
-      await until(() => sim.authFailures >= 2);
+      await waitFor('two refused logins', () => sim.authFailures >= 2, 8000);
       await new Promise((r) => setTimeout(r, 300));
       expect(events.filter((e) => e.type === 'device-availability' && e.online)).toEqual([]);
       const warning = logs.find((l) => l.msg === 'camera unreachable');
@@ -145,26 +114,26 @@ describe('ONVIF driver against the simulator, in each vendor dialect', () => {
 
   it('detects a camera going offline and coming back, and re-reports a panic pressed meanwhile', async () => {
     const { sim, events } = await setup('standard');
-    await until(() => events.find((e) => e.type === 'device-availability' && e.online));
-    await until(() => sim.activeSubscriptions > 0);
+    await waitFor('online', () => events.find((e) => e.type === 'device-availability' && e.online), 8000);
+    await waitFor('subscribed', () => sim.activeSubscriptions > 0, 8000);
     sim.faults.offline = true;
-    await until(() => events.find((e) => e.type === 'device-availability' && !e.online));
+    await waitFor('offline', () => events.find((e) => e.type === 'device-availability' && !e.online), 8000);
     sim.setInput('DI_1', true);
     sim.faults.offline = false;
-    await until(() => events.filter((e) => e.type === 'device-availability' && e.online).length === 2);
-    await until(() => events.find((e) => e.type === 'panic'));
+    await waitFor('online again', () => events.filter((e) => e.type === 'device-availability' && e.online).length === 2, 8000);
+    await waitFor('panic event', () => events.find((e) => e.type === 'panic'), 8000);
   });
 
   it('survives malformed XML and slow answers without crashing, then recovers', async () => {
     const { sim, events } = await setup('standard');
-    await until(() => events.find((e) => e.type === 'device-availability' && e.online));
+    await waitFor('online', () => events.find((e) => e.type === 'device-availability' && e.online), 8000);
     sim.faults.malformed = true;
-    await until(() => events.find((e) => e.type === 'device-availability' && !e.online));
+    await waitFor('offline', () => events.find((e) => e.type === 'device-availability' && !e.online), 8000);
     sim.faults.malformed = false;
     sim.faults.slowMs = 3000;
     await new Promise((r) => setTimeout(r, 600));
     expect(events.filter((e) => e.type === 'device-availability' && e.online)).toHaveLength(1);
     sim.faults.slowMs = 0;
-    await until(() => events.filter((e) => e.type === 'device-availability' && e.online).length === 2);
+    await waitFor('online again', () => events.filter((e) => e.type === 'device-availability' && e.online).length === 2, 8000);
   });
 });

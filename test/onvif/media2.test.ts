@@ -4,57 +4,26 @@
  * to Media1; a Media2-only camera finds its video sources through Media2. Against the
  * simulator and against the replay camera serving a real camera's Media2 answer shapes.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { systemClock } from '../../src/clock.js';
-import type { CameraConfig } from '../../src/config/schema.js';
-import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { createCameraService, type CameraService } from '../../devices/onvif/camera-service.js';
 import { media2ProfilesFromXml } from '../../devices/onvif/media-setup.js';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
 import { profileT, SERVICE_NAMESPACES, type Dialect } from '../../simulators/onvif/dialects.js';
 import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
+import { cameraHarness } from './harness.js';
 
 const PASSWORD = 'media2-pw';
 const RTSP = 'rtsp://127.0.0.1:8554/media2-cam';
 const { media: MEDIA1, media2: MEDIA2 } = SERVICE_NAMESPACES;
 
-let sims: Array<CameraSim | ReplayCamera> = [];
-let services: CameraService[] = [];
-afterEach(async () => {
-  for (const s of services) await s.stop();
-  for (const s of sims) await s.stop();
-  sims = [];
-  services = [];
-});
+const cams = cameraHarness();
 
-async function simCamera(dialect: Dialect, emptyProfile = ''): Promise<CameraSim> {
-  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, dialect, rtspUri: RTSP, pullHoldMs: 100, facts: { emptyProfile } });
-  await sim.start();
-  sims.push(sim);
-  return sim;
+function simCamera(dialect: Dialect, emptyProfile = ''): Promise<CameraSim> {
+  return cams.camera(new CameraSim({ username: 'contactd', password: PASSWORD, dialect, rtspUri: RTSP, pullHoldMs: 100, facts: { emptyProfile } }));
 }
 
-function serve(deviceUrl: string) {
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const camera: CameraConfig = { id: 'cam-t', name: 'Profile T', zones: ['room-1'], onvif: { url: deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
-  const events: DeviceEvent[] = [];
-  const service = createCameraService({
-    cameras: [camera],
-    env: { CAM_PW: PASSWORD },
-    clock: systemClock,
-    logger,
-    onEvent: (e) => events.push(e),
-    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 200, requestTimeoutMs: 2000 },
-  });
-  services.push(service);
-  void service.start();
-  const online = () => events.filter((e) => e.type === 'device-availability' && e.online);
-  return { service, events, logs, online, status: () => service.status()[0]! };
-}
+const serve = (deviceUrl: string) => cams.serve([{ id: 'cam-t', url: deviceUrl }], { password: PASSWORD, driver: { maxBackoffMs: 200 } });
 
 /** The media requests the simulator answered, as "namespace action". */
 const mediaCalls = (sim: CameraSim) =>
@@ -63,7 +32,7 @@ const mediaCalls = (sim: CameraSim) =>
 describe('a Profile T camera offering Media2', () => {
   it('is read through Media2: profiles, stream and snapshot URIs', async () => {
     const sim = await simCamera(profileT);
-    const { status, online } = serve(sim.deviceUrl);
+    const { status, online } = await serve(sim.deviceUrl);
     await waitFor('online', () => online().length === 1, 6000);
     expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP, snapshotUri: expect.stringMatching(/snapshot\.jpg$/) });
     const calls = mediaCalls(sim);
@@ -75,7 +44,7 @@ describe('a Profile T camera offering Media2', () => {
   it('whose Media2 answers SOAP faults falls back to Media1 and still connects', async () => {
     const sim = await simCamera(profileT);
     sim.faults.media2Broken = true;
-    const { status, online } = serve(sim.deviceUrl);
+    const { status, online } = await serve(sim.deviceUrl);
     await waitFor('online', () => online().length === 1, 6000);
     expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP });
     expect(status().counters.connectFailures).toBe(0);
@@ -88,7 +57,7 @@ describe('a Profile T camera offering Media2', () => {
 
   it('with Media2 only finds its video sources through Media2 and connects', async () => {
     const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') });
-    const { status, online } = serve(sim.deviceUrl);
+    const { status, online } = await serve(sim.deviceUrl);
     await waitFor('online', () => online().length === 1, 6000);
     expect(status().info.streamUri).toBe(RTSP);
     const calls = mediaCalls(sim);
@@ -99,7 +68,7 @@ describe('a Profile T camera offering Media2', () => {
   it('with an empty profile (no configurations) beside the streaming one is still read through Media2', async () => {
     // Media2-only, so a failed Media2 GetProfiles could not be rescued by Media1.
     const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') }, 'Profile_VMS');
-    const { status, online } = serve(sim.deviceUrl);
+    const { status, online } = await serve(sim.deviceUrl);
     await waitFor('online', () => online().length === 1, 6000);
     expect(status().info).toMatchObject({ profileToken: 'Profile_1', streamUri: RTSP });
     expect(status().counters.connectFailures).toBe(0);
@@ -108,7 +77,7 @@ describe('a Profile T camera offering Media2', () => {
   it('with Media2 only and Media2 failing is a logged, counted connect failure', async () => {
     const sim = await simCamera({ ...profileT, name: 'media2-only', services: profileT.services.filter((s) => s.name !== 'media') });
     sim.faults.media2Broken = true;
-    const { status, logs, online } = serve(sim.deviceUrl);
+    const { status, logs, online } = await serve(sim.deviceUrl);
     await waitFor('connect failures counted', () => status().counters.connectFailures >= 2, 6000);
     expect(online()).toEqual([]);
     const warning = logs.find((l) => l.msg === 'camera unreachable');
@@ -116,10 +85,8 @@ describe('a Profile T camera offering Media2', () => {
   });
 
   it('answers the real Media2 shapes of a captured camera (agsh/onvif#233) through Media2', async () => {
-    const camera = new ReplayCamera({ vendor: 'media2', username: 'contactd', password: PASSWORD, pullHoldMs: 100 });
-    await camera.start();
-    sims.push(camera);
-    const { status, online } = serve(camera.deviceUrl);
+    const camera = await cams.camera(new ReplayCamera({ vendor: 'media2', username: 'contactd', password: PASSWORD, pullHoldMs: 100 }));
+    const { status, online } = await serve(camera.deviceUrl);
     await waitFor('online', () => online().length === 1, 6000);
     expect(status().info).toMatchObject({
       profileToken: 'profile_1_h264',

@@ -3,15 +3,13 @@
  * README), served by the replay camera: connect, device info, profiles, stream and snapshot
  * URIs, clock skew, PullPoint events into domain events, and credentials refused.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { systemClock } from '../../src/clock.js';
-import type { CameraConfig } from '../../src/config/schema.js';
+import { describe, expect, it } from 'vitest';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { createCameraService, type CameraInputWiring, type CameraService } from '../../devices/onvif/camera-service.js';
+import type { CameraInputWiring } from '../../devices/onvif/camera-service.js';
 import { parseNotification } from '../../devices/onvif/event-topics.js';
 import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
+import { cameraHarness } from './harness.js';
 
 const PASSWORD = 'real-shapes';
 const SKEW_MS = 4000;
@@ -95,36 +93,12 @@ const CASES: VendorCase[] = [
   { vendor: 'gsoap-generic', info: GENERIC, streamUri: STREAM, snapshotUri: SNAPSHOT, pullPath: '/onvif/services?SubscriptionId=0', skewBasis: 'local-time', wiring: [], steps: [] },
 ];
 
-let cameras: ReplayCamera[] = [];
-let services: CameraService[] = [];
-afterEach(async () => {
-  for (const s of services) await s.stop();
-  for (const c of cameras) await c.stop();
-  cameras = [];
-  services = [];
-});
-
+const cams = cameraHarness();
 
 async function setup(c: Pick<VendorCase, 'vendor' | 'wiring'>, password = PASSWORD) {
-  const camera = new ReplayCamera({ vendor: c.vendor, username: 'contactd', password: PASSWORD, skewMs: SKEW_MS, pullHoldMs: 150 });
-  await camera.start();
-  cameras.push(camera);
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const config: CameraConfig = { id: 'cam-real', name: 'Real shapes', zones: ['room-1'], onvif: { url: camera.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
-  const events: DeviceEvent[] = [];
-  const service = createCameraService({
-    cameras: [config],
-    env: { CAM_PW: password },
-    inputs: { 'cam-real': c.wiring },
-    clock: systemClock,
-    logger,
-    onEvent: (e) => events.push(e),
-    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 300, requestTimeoutMs: 2000 },
-  });
-  services.push(service);
-  await service.start();
-  return { camera, service, events, logs };
+  const camera = await cams.camera(new ReplayCamera({ vendor: c.vendor, username: 'contactd', password: PASSWORD, skewMs: SKEW_MS, pullHoldMs: 150 }));
+  const served = await cams.serve([{ id: 'cam-real', url: camera.deviceUrl }], { password, inputs: { 'cam-real': c.wiring } });
+  return { camera, ...served };
 }
 
 describe('ONVIF driver against real cameras’ answer shapes', () => {

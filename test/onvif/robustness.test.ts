@@ -5,57 +5,24 @@
  * PullMessages request and never answers it (the package's own request, out of reach of
  * stop() and with an 80-s timeout).
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
+import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { systemClock } from '../../src/clock.js';
-import type { CameraConfig } from '../../src/config/schema.js';
-import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { createCameraService, type CameraService, type CameraServiceOptions } from '../../devices/onvif/camera-service.js';
+import type { CameraServiceOptions } from '../../devices/onvif/camera-service.js';
 import { chooseProfile } from '../../devices/onvif/media-setup.js';
 import { waitFor } from '../helpers/daemon.js';
 import { ReplayCamera } from './replay-camera.js';
+import { cameraHarness } from './harness.js';
 
 const PASSWORD = 'robust-pw';
 /** The pull point address in fixtures/common/CreatePullPointSubscription.xml. */
 const PULL_POINT_PATH = '/onvif/Subscription?Idx=0';
 
-let cameras: ReplayCamera[] = [];
-let services: CameraService[] = [];
-afterEach(async () => {
-  for (const s of services) await s.stop();
-  for (const c of cameras) await c.stop();
-  cameras = [];
-  services = [];
-});
+const cams = cameraHarness();
 
+const replay = (vendor: string): Promise<ReplayCamera> => cams.camera(new ReplayCamera({ vendor, username: 'contactd', password: PASSWORD, pullHoldMs: 100 }));
 
-async function replay(vendor: string): Promise<ReplayCamera> {
-  const camera = new ReplayCamera({ vendor, username: 'contactd', password: PASSWORD, pullHoldMs: 100 });
-  await camera.start();
-  cameras.push(camera);
-  return camera;
-}
-
-async function serve(list: Array<{ id: string; camera: ReplayCamera }>, driver: CameraServiceOptions['driver'] = {}) {
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const configs: CameraConfig[] = list.map(({ id, camera }) => ({ id, name: id, zones: ['room-1'], onvif: { url: camera.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } }));
-  const events: DeviceEvent[] = [];
-  const service = createCameraService({
-    cameras: configs,
-    env: { CAM_PW: PASSWORD },
-    clock: systemClock,
-    logger,
-    onEvent: (e) => events.push(e),
-    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 200, requestTimeoutMs: 2000, ...driver },
-  });
-  services.push(service);
-  await service.start();
-  const status = (id: string) => service.status().find((s) => s.cameraId === id)!;
-  const online = (id: string) => events.filter((e) => e.type === 'device-availability' && e.deviceId === id && e.online);
-  return { service, events, logs, status, online };
-}
+const serve = (list: Array<{ id: string; camera: ReplayCamera }>, driver: CameraServiceOptions['driver'] = {}) =>
+  cams.serve(list.map(({ id, camera }) => ({ id, url: camera.deviceUrl })), { password: PASSWORD, driver: { maxBackoffMs: 200, ...driver } });
 
 /** Open client and server connections, and pending timers, of this worker. */
 const active = (kind: 'TCPSocketWrap' | 'Timeout') => process.getActiveResourcesInfo().filter((r) => r === kind).length;

@@ -4,48 +4,22 @@
  * an error or stop() would hold a slot until it expires. Unsubscribe is best effort under a
  * short deadline: a camera that never answers it delays nothing beyond that deadline.
  */
-import { afterEach, describe, expect, it } from 'vitest';
-import pino from 'pino';
-import { systemClock } from '../../src/clock.js';
-import type { CameraConfig } from '../../src/config/schema.js';
-import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { createCameraService, type CameraService, type CameraServiceOptions } from '../../devices/onvif/camera-service.js';
+import { describe, expect, it } from 'vitest';
+import type { CameraServiceOptions } from '../../devices/onvif/camera-service.js';
 import { CameraSim } from '../../simulators/onvif/camera-sim.js';
 import { waitFor } from '../helpers/daemon.js';
+import { cameraHarness } from './harness.js';
 
 const PASSWORD = 'unsub-pw';
 
-let sims: CameraSim[] = [];
-let services: CameraService[] = [];
-afterEach(async () => {
-  for (const s of services) await s.stop();
-  for (const s of sims) await s.stop();
-  sims = [];
-  services = [];
-});
+const cams = cameraHarness();
 
 async function setup(maxPullPoints: number, driver: CameraServiceOptions['driver'] = {}) {
-  const sim = new CameraSim({ username: 'contactd', password: PASSWORD, pullHoldMs: 100, maxPullPoints });
-  await sim.start();
-  sims.push(sim);
-  const logs: Array<Record<string, unknown>> = [];
-  const logger = pino({ level: 'debug' }, { write: (line: string) => void logs.push(JSON.parse(line) as Record<string, unknown>) });
-  const camera: CameraConfig = { id: 'cam-u', name: 'Unsubscribe', zones: ['room-1'], onvif: { url: sim.deviceUrl, username: 'contactd', passwordEnv: 'CAM_PW' } };
-  const events: DeviceEvent[] = [];
-  const service = createCameraService({
-    cameras: [camera],
-    env: { CAM_PW: PASSWORD },
-    clock: systemClock,
-    logger,
-    onEvent: (e) => events.push(e),
-    driver: { probeEveryMs: 5000, backoffMs: 100, maxBackoffMs: 200, requestTimeoutMs: 5000, pullDeadlineMs: 500, ...driver },
-  });
-  services.push(service);
-  await service.start();
-  const status = () => service.status()[0]!;
+  const sim = await cams.camera(new CameraSim({ username: 'contactd', password: PASSWORD, pullHoldMs: 100, maxPullPoints }));
+  const served = await cams.serve([{ id: 'cam-u', url: sim.deviceUrl }], { password: PASSWORD, driver: { maxBackoffMs: 200, requestTimeoutMs: 5000, pullDeadlineMs: 500, ...driver } });
   const subscriptions = () => sim.requests.filter((r) => r === 'CreatePullPointSubscription').length;
-  await waitFor('online and pulling', () => status().online && sim.requests.includes('PullMessages'), 6000);
-  return { sim, service, events, logs, status, subscriptions };
+  await waitFor('online and pulling', () => served.status().online && sim.requests.includes('PullMessages'), 6000);
+  return { sim, ...served, status: () => served.status(), subscriptions };
 }
 
 describe('a pull point the driver abandons', () => {
