@@ -17,7 +17,8 @@ const logger = pino({ level: 'silent' });
 // Counts its runs in ./count and leaves its pid in ./pid-N. On its first run it stalls (prints
 // nothing) when ./stall-first exists; stalls deaf to SIGINT when ./deaf-stall-first exists; with
 // ./close-on-int it lists one segment, stalls with the next one open, and on SIGINT lists that
-// one and exits (as ffmpeg writes the trailer). Otherwise it writes a segment every 0.3 s and
+// one and exits (as ffmpeg writes the trailer); with ./killed-first it lists one segment, writes
+// the next one (not video) and dies of SIGKILL with it unlisted. Otherwise it writes a segment every 0.3 s and
 // lists it as `name,start,end` on stdout.
 const FAKE_FFMPEG = `#!/bin/sh
 here=$(dirname "$0")
@@ -33,6 +34,11 @@ if [ "$n" = 1 ] && [ -e "$here/close-on-int" ]; then
   trap 'kill $s; echo "$(basename "$f"),1.0,2.0"; exit 0' INT
   wait $s
 fi
+if [ "$n" = 1 ] && [ -e "$here/killed-first" ]; then
+  f=$(printf "$out" 0); echo "segment 0" > "$f"; echo "$(basename "$f"),0.0,1.0"
+  sleep 0.5; f=$(printf "$out" 1); echo "half a segment" > "$f"
+  kill -KILL $$
+fi
 trap 'exit 0' INT TERM
 i=0
 while :; do
@@ -44,7 +50,7 @@ while :; do
 done
 `;
 
-type FirstRun = 'stall-first' | 'deaf-stall-first' | 'close-on-int';
+type FirstRun = 'stall-first' | 'deaf-stall-first' | 'close-on-int' | 'killed-first';
 
 function fakeFfmpeg(opts: { firstRun?: FirstRun } = {}): { bin: string; runs: () => number; pid: (run: number) => number } {
   const dir = tempDir('contactd-fake-ffmpeg-');
@@ -67,7 +73,7 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-function makeRecorder(bin: string, backoffMs = 50) {
+function makeRecorder(bin: string, backoffMs = 50, log = logger) {
   const segments: ClosedSegment[] = [];
   const gaps: { fromAt: number; toAt: number; reason: string }[] = [];
   recorder = new CameraRecorder({
@@ -81,7 +87,7 @@ function makeRecorder(bin: string, backoffMs = 50) {
     maxBackoffMs: 200,
     ffmpegPath: bin,
     clock: systemClock,
-    logger,
+    logger: log,
     sink: { segmentClosed: (s) => segments.push(s), gap: (g) => gaps.push(g) },
   });
   return { recorder, segments, gaps };
@@ -117,6 +123,21 @@ describe('camera recorder supervision', () => {
     expect(existsSync(segments[1]!.path)).toBe(true);
     expect(gap.fromAt).toBe(segments[1]!.endAt);
     expect(segments[2]!.startAt).toBeGreaterThanOrEqual(gap.toAt);
+  });
+
+  it('removes, and logs, the unlisted file of a killed ffmpeg that does not play; the gap starts at the last listed segment', async () => {
+    const fake = fakeFfmpeg({ firstRun: 'killed-first' });
+    const lines: { msg: string; file?: string }[] = [];
+    const log = pino({ level: 'warn' }, { write: (l: string) => void lines.push(JSON.parse(l) as { msg: string; file?: string }) });
+    const { recorder: r, segments, gaps } = makeRecorder(fake.bin, 2000, log);
+    r.start();
+    const gap = await until(() => gaps.find((g) => g.reason === 'ffmpeg killed (SIGKILL)'), 20_000);
+    const removed = lines.find((l) => l.msg.includes('does not play; removed'));
+    expect(removed?.file).toMatch(/-000001\.mp4$/);
+    expect(existsSync(removed!.file!)).toBe(false);
+    expect(segments.some((s) => s.path === removed!.file)).toBe(false);
+    expect(gap.fromAt).toBe(segments[0]!.endAt);
+    expect(segments[0]!.path).toMatch(/-000000\.mp4$/);
   });
 
   it('kills a stalled ffmpeg that ignores SIGINT, after the grace, and records again', async () => {

@@ -54,7 +54,8 @@ describe.skipIf(!have)('recorder with real ffmpeg: ffmpeg killed mid-segment', {
 
   it('keeps and indexes the segment open at a SIGKILL, starts the gap at its end and records again', async () => {
     // 60-s segments (as in production): everything before the kill is in the open segment.
-    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 60, stallSeconds: 3 });
+    // A restart after 1.5 s: a gap under 1 s would not be reported at all.
+    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 60, stallSeconds: 3, backoffMs: 1500 });
     service = svc;
     await svc.start();
     const camDir = path.join(dir, 'cam-k');
@@ -88,5 +89,32 @@ describe.skipIf(!have)('recorder with real ffmpeg: ffmpeg killed mid-segment', {
     const after = segments.find((s) => s.startAt >= gap!.toAt);
     expect(after).toBeDefined();
     expect(probedSeconds(after!.path)).toBeGreaterThan(1);
+  }, 120_000);
+
+  it('starts a partial segment where the run\'s previous segment ended', async () => {
+    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 2, stallSeconds: 3, backoffMs: 1500 });
+    service = svc;
+    await svc.start();
+    const camDir = path.join(dir, 'cam-k');
+    await until(() => segments.length >= 2, 30_000);
+    await sleep(1500);
+    const open = openSegment(camDir, segments.map((s) => path.basename(s.path)));
+    expect(open).toBeDefined();
+    const pid = await until(() => ffmpegPid(camDir), 5000);
+    const killedAt = Date.now();
+    process.kill(pid, 'SIGKILL');
+    const gap = await until(() => gaps.find((g) => g.reason === 'ffmpeg killed (SIGKILL)'), 20_000).catch(() => {
+      throw new Error(`no gap for the kill at ${killedAt}: gaps ${JSON.stringify(gaps)}, segments ${JSON.stringify(segments.map((s) => [path.basename(s.path), s.startAt, s.endAt]))}, open ${open}`);
+    });
+
+    const i = segments.findIndex((s) => path.basename(s.path) === open);
+    expect(i, 'the segment open at the kill was indexed').toBeGreaterThan(0);
+    const kept = segments[i]!;
+    expect(kept.startAt).toBe(segments[i - 1]!.endAt);
+    expect(kept.endAt).toBeGreaterThan(killedAt - 2000);
+    expect(kept.endAt).toBeLessThanOrEqual(killedAt + 500);
+    expect(Math.abs(probedSeconds(kept.path) * 1000 - (kept.endAt - kept.startAt))).toBeLessThan(1000);
+    expect(kept.sha256).toBe(createHash('sha256').update(readFileSync(kept.path)).digest('hex'));
+    expect(gap.fromAt).toBe(kept.endAt);
   }, 120_000);
 });

@@ -34,7 +34,7 @@ export async function until<T>(fn: () => T | undefined | false, ms = 15_000): Pr
 }
 
 /** A recorder service on one test stream, short segments and quick restarts, with what it reported. */
-export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number; segmentSeconds?: number; stallSeconds?: number } = {}) {
+export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes?: () => Promise<number>; minFreeBytes?: number; segmentSeconds?: number; stallSeconds?: number; backoffMs?: number } = {}) {
   const dir = tempDir('contactd-rec-');
   const segments: ClosedSegment[] = [];
   const gaps: { cameraId: string; fromAt: number; toAt: number; reason: string }[] = [];
@@ -48,7 +48,7 @@ export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes
     logger: pino({ level: 'silent' }),
     segmentSeconds: opts.segmentSeconds ?? 1,
     stallSeconds: opts.stallSeconds ?? 3,
-    backoffMs: 200,
+    backoffMs: opts.backoffMs ?? 200,
     maxBackoffMs: 1000,
     // RTP over the RTSP connection: loopback UDP drops the first packets now and then.
     transport: 'tcp',
