@@ -6,27 +6,15 @@
  */
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
 import type { RecorderService } from '../../devices/recorder/recorder-service.js';
 import { removeTempDirs } from '../helpers/tmp.js';
-import { recordFrom, requireVideoTools, until } from './tools.js';
+import { openSegment, probedSeconds, recordFrom, requireVideoTools, sleep, until } from './tools.js';
 
 const have = requireVideoTools();
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** Seconds of video in an MP4 as ffprobe reads it (NaN when it cannot: no moov, say). */
-function probedSeconds(file: string): number {
-  return Number(spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).stdout.toString().trim());
-}
-
-/** The current run's segment file that ffmpeg has started writing (header on disk), if any. */
-function openSegment(dir: string, notIn: readonly string[]): string | undefined {
-  if (!existsSync(dir)) return undefined;
-  return readdirSync(dir).find((n) => n.endsWith('.mp4') && !notIn.includes(n) && statSync(path.join(dir, n)).size > 0);
-}
 
 /** The pid of the ffmpeg writing into dir (its output pattern is the only command line naming dir). */
 function ffmpegPid(dir: string): number | undefined {

@@ -1,5 +1,7 @@
 /** Recording tests need ffmpeg and GStreamer's RTSP server bindings: fail under CI, otherwise skip with a hint. */
 import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
 import pino from 'pino';
 import { systemClock } from '../../src/clock.js';
 import type { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
@@ -21,6 +23,19 @@ export function requireVideoTools(): boolean {
   if (process.env.CI) throw new Error(`ffmpeg and the GStreamer RTSP server are required for the recording tests (${TOOLS_HINT})`);
   console.warn(`skipping recording tests: ffmpeg or GStreamer RTSP server missing (${TOOLS_HINT})`);
   return false;
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Seconds of video in an MP4 as ffprobe reads it (NaN when it cannot: no moov, say). */
+export function probedSeconds(file: string): number {
+  return Number(spawnSync('ffprobe', ['-v', 'error', '-show_entries', 'format=duration', '-of', 'csv=p=0', file]).stdout.toString().trim());
+}
+
+/** The current run's segment file that ffmpeg has started writing (header on disk), if any. */
+export function openSegment(dir: string, notIn: readonly string[]): string | undefined {
+  if (!existsSync(dir)) return undefined;
+  return readdirSync(dir).find((n) => n.endsWith('.mp4') && !notIn.includes(n) && statSync(path.join(dir, n)).size > 0);
 }
 
 export async function until<T>(fn: () => T | undefined | false, ms = 15_000): Promise<T> {
