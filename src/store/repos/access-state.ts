@@ -17,6 +17,7 @@ export function accessStateRepo(db: Db) {
   const all = db.prepare('SELECT map, key, value FROM access_state');
   const legacy = db.prepare('SELECT value FROM kv WHERE key = ?');
   const dropLegacy = db.prepare('DELETE FROM kv WHERE key = ?');
+  const clear = db.prepare('DELETE FROM access_state');
 
   const apply = (patch: SnapshotPatch): void => {
     for (const map of MAPS) {
@@ -29,7 +30,7 @@ export function accessStateRepo(db: Db) {
 
   /** Replaces everything saved with `snap`. */
   const replace = db.transaction((snap: AccessSnapshot) => {
-    db.prepare('DELETE FROM access_state').run();
+    clear.run();
     const set = Object.fromEntries(MAPS.map((m) => [m, snap[m] as Record<string, unknown>]));
     apply({ set, removed: {}, lockdown: snap.lockdown, seq: snap.seq });
   });
@@ -62,13 +63,12 @@ export function accessStateRepo(db: Db) {
   function importLegacy(): AccessSnapshot | undefined {
     const row = legacy.get(LEGACY_KV_KEY) as { value: string } | undefined;
     if (!row) return undefined;
-    const snap = JSON.parse(row.value) as AccessSnapshot;
+    const saved = JSON.parse(row.value) as Partial<AccessSnapshot>;
+    const snap: AccessSnapshot = { possible: saved.possible ?? {}, doors: saved.doors ?? {}, passages: saved.passages ?? {}, lockdown: saved.lockdown === true, seq: saved.seq ?? 0 };
     db.transaction(() => {
       replace(snap);
       dropLegacy.run(LEGACY_KV_KEY);
     })();
-    return { possible: snap.possible ?? {}, doors: snap.doors ?? {}, passages: snap.passages ?? {}, lockdown: snap.lockdown === true, seq: snap.seq ?? 0 };
+    return snap;
   }
 }
-
-export type AccessStateRepo = ReturnType<typeof accessStateRepo>;
