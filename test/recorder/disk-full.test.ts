@@ -3,38 +3,16 @@
  * and recording resumes when space is back. On a stream of its own, so the other
  * recorder tests' killed streams cannot disturb it.
  */
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import type { RecorderService } from '../../devices/recorder/recorder-service.js';
-import { removeTempDirs } from '../helpers/tmp.js';
-import { recordFrom, requireVideoTools, until } from './tools.js';
+import { describe, expect, it } from 'vitest';
+
+import { requireVideoTools, until, streamingCameras } from './tools.js';
 
 const have = requireVideoTools();
 
 // Real ffmpeg against a real RTSP server: a retry absorbs a stream that starts late on a busy machine.
 describe.skipIf(!have)('recorder with real ffmpeg: disk full', { retry: 2 }, () => {
-  let rtsp: RtspTestServer;
-  let service: RecorderService | undefined;
-  beforeAll(async () => {
-    rtsp = new RtspTestServer({ mounts: ['cam-c'] });
-    await rtsp.start();
-    rtsp.publish({ name: 'cam-c', fps: 10, keyframeSeconds: 1 });
-    await new Promise((r) => setTimeout(r, 2000));
-  }, 30_000);
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-  });
-  afterAll(async () => {
-    await rtsp.stop();
-    removeTempDirs();
-  });
-
-  function record(name: string, opts: Parameters<typeof recordFrom>[2] = {}) {
-    const recording = recordFrom(rtsp, name, opts);
-    service = recording.service;
-    return recording;
-  }
+  const cams = streamingCameras(['cam-c']);
+  const record = cams.record;
 
   it('pauses recording when the disk is full and resumes when space is back', async () => {
     let free = 10_000_000;

@@ -8,11 +8,9 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import type { RecorderService } from '../../devices/recorder/recorder-service.js';
-import { removeTempDirs } from '../helpers/tmp.js';
-import { openSegment, probedSeconds, recordFrom, requireVideoTools, sleep, until } from './tools.js';
+import { describe, expect, it } from 'vitest';
+
+import { openSegment, probedSeconds, requireVideoTools, sleep, until, streamingCameras } from './tools.js';
 
 const have = requireVideoTools();
 
@@ -23,28 +21,12 @@ function ffmpegPid(dir: string): number | undefined {
 }
 
 describe.skipIf(!have)('recorder with real ffmpeg: ffmpeg killed mid-segment', { retry: 1 }, () => {
-  let rtsp: RtspTestServer;
-  let service: RecorderService | undefined;
-  beforeAll(async () => {
-    rtsp = new RtspTestServer({ mounts: ['cam-k'] });
-    await rtsp.start();
-    rtsp.publish({ name: 'cam-k', fps: 10, keyframeSeconds: 1 });
-    await sleep(2000);
-  }, 30_000);
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-  });
-  afterAll(async () => {
-    await rtsp.stop();
-    removeTempDirs();
-  });
+  const cams = streamingCameras(['cam-k']);
 
   it('keeps and indexes the segment open at a SIGKILL, starts the gap at its end and records again', async () => {
     // 60-s segments (as in production): everything before the kill is in the open segment.
     // A restart after 1.5 s: a gap under 1 s would not be reported at all.
-    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 60, stallSeconds: 3, backoffMs: 1500 });
-    service = svc;
+    const { dir, segments, gaps, service: svc } = cams.record('cam-k', { segmentSeconds: 60, stallSeconds: 3, backoffMs: 1500 });
     await svc.start();
     const camDir = path.join(dir, 'cam-k');
     const first = await until(() => openSegment(camDir, []), 30_000);
@@ -80,8 +62,7 @@ describe.skipIf(!have)('recorder with real ffmpeg: ffmpeg killed mid-segment', {
   }, 120_000);
 
   it('starts a partial segment where the run\'s previous segment ended', async () => {
-    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-k', { segmentSeconds: 2, stallSeconds: 3, backoffMs: 1500 });
-    service = svc;
+    const { dir, segments, gaps, service: svc } = cams.record('cam-k', { segmentSeconds: 2, stallSeconds: 3, backoffMs: 1500 });
     await svc.start();
     const camDir = path.join(dir, 'cam-k');
     await until(() => segments.length >= 2, 30_000);

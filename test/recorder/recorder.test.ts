@@ -6,39 +6,16 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import type { RecorderService } from '../../devices/recorder/recorder-service.js';
-import { removeTempDirs } from '../helpers/tmp.js';
-import { recordFrom, requireVideoTools, until } from './tools.js';
+import { describe, expect, it } from 'vitest';
+
+import { requireVideoTools, until, streamingCameras } from './tools.js';
 
 const have = requireVideoTools();
 
 // Real ffmpeg against a real RTSP server: a retry absorbs a stream that starts late on a busy machine.
 describe.skipIf(!have)('recorder with real ffmpeg', { retry: 2 }, () => {
-  let rtsp: RtspTestServer;
-  let service: RecorderService | undefined;
-  beforeAll(async () => {
-    rtsp = new RtspTestServer({ mounts: ['cam-a', 'cam-b'] });
-    await rtsp.start();
-    // Cameras are streaming before the recorder looks at them, as in a running centre.
-    for (const name of ['cam-a', 'cam-b']) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
-    await new Promise((r) => setTimeout(r, 2000));
-  }, 30_000);
-  afterEach(async () => {
-    await service?.stop();
-    service = undefined;
-  });
-  afterAll(async () => {
-    await rtsp.stop();
-    removeTempDirs();
-  });
-
-  function record(name: string, opts: Parameters<typeof recordFrom>[2] = {}) {
-    const recording = recordFrom(rtsp, name, opts);
-    service = recording.service;
-    return recording;
-  }
+  const cams = streamingCameras(['cam-a', 'cam-b']);
+  const record = cams.record;
 
   it('indexes keyframe-aligned stream-copied segments with their SHA-256 as they close', async () => {
     const { segments, service: svc } = record('cam-a');
@@ -67,11 +44,11 @@ describe.skipIf(!have)('recorder with real ffmpeg', { retry: 2 }, () => {
     const { segments, gaps, service: svc } = record('cam-b');
     await svc.start();
     await until(() => segments.length >= 2, 30_000);
-    rtsp.unpublish('cam-b');
+    cams.rtsp.unpublish('cam-b');
     const recorder = svc.recorders.get('cam-b')!;
     await until(() => recorder.restarts >= 1, 20_000);
     const before = segments.length;
-    rtsp.publish({ name: 'cam-b', fps: 10, keyframeSeconds: 1 });
+    cams.rtsp.publish({ name: 'cam-b', fps: 10, keyframeSeconds: 1 });
     await until(() => segments.length >= before + 2, 30_000);
     expect(gaps.length).toBeGreaterThanOrEqual(1);
     const gap = gaps[0]!;

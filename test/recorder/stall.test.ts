@@ -9,41 +9,27 @@ import { createHash } from 'node:crypto';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RTSP_SERVER_SCRIPT, RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import type { RecorderService } from '../../devices/recorder/recorder-service.js';
-import { removeTempDirs } from '../helpers/tmp.js';
-import { openSegment, probedSeconds, recordFrom, requireVideoTools, sleep, until } from './tools.js';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RTSP_SERVER_SCRIPT } from '../../simulators/onvif/rtsp-stream.js';
+import { openSegment, probedSeconds, requireVideoTools, sleep, until, streamingCameras } from './tools.js';
 
 const have = requireVideoTools();
 
 describe.skipIf(!have)('recorder with real ffmpeg: stalled stream', { retry: 1 }, () => {
-  let rtsp: RtspTestServer;
+  const cams = streamingCameras(['cam-d']);
   let relayPid: number;
-  let service: RecorderService | undefined;
-  beforeAll(async () => {
-    rtsp = new RtspTestServer({ mounts: ['cam-d'] });
-    await rtsp.start();
-    rtsp.publish({ name: 'cam-d', fps: 10, keyframeSeconds: 1 });
-    // The RTSP server's own process (exact script and port: the one this file started).
-    relayPid = Number(spawnSync('pgrep', ['-f', `${RTSP_SERVER_SCRIPT} ${rtsp.port} `]).stdout.toString().trim());
+  beforeAll(() => {
+    // The RTSP server's own process (exact script and port: the one this block started).
+    relayPid = Number(spawnSync('pgrep', ['-f', `${RTSP_SERVER_SCRIPT} ${cams.rtsp.port} `]).stdout.toString().trim());
     expect(relayPid).toBeGreaterThan(0);
-    await sleep(2000);
-  }, 30_000);
-  afterEach(async () => {
-    process.kill(relayPid, 'SIGCONT');
-    await service?.stop();
-    service = undefined;
   });
-  afterAll(async () => {
-    await rtsp.stop();
-    removeTempDirs();
+  afterEach(() => {
+    process.kill(relayPid, 'SIGCONT');
   });
 
   it('indexes the segment open at a stall, starts the gap at its end and records again when the stream returns', async () => {
     // 60-s segments (as in production): everything before the freeze is in the open segment.
-    const { dir, segments, gaps, service: svc } = recordFrom(rtsp, 'cam-d', { segmentSeconds: 60, stallSeconds: 3 });
-    service = svc;
+    const { dir, segments, gaps, service: svc } = cams.record('cam-d', { segmentSeconds: 60, stallSeconds: 3 });
     await svc.start();
     const camDir = path.join(dir, 'cam-d');
     const first = await until(() => openSegment(camDir, []), 30_000);

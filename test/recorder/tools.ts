@@ -4,10 +4,11 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import pino from 'pino';
 import { systemClock } from '../../src/clock.js';
-import type { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
-import { createRecorderService } from '../../devices/recorder/recorder-service.js';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { RtspTestServer } from '../../simulators/onvif/rtsp-stream.js';
+import { createRecorderService, type RecorderService } from '../../devices/recorder/recorder-service.js';
 import type { ClosedSegment } from '../../devices/recorder/camera-recorder.js';
-import { tempDir } from '../helpers/tmp.js';
+import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
 export const TOOLS_HINT =
   'apt-get install -y ffmpeg python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-bad';
@@ -70,4 +71,38 @@ export function recordFrom(rtsp: RtspTestServer, name: string, opts: { freeBytes
     ...(opts.freeBytes ? { freeBytes: opts.freeBytes, minFreeBytes: opts.minFreeBytes ?? 1, diskCheckEveryMs: 200 } : { minFreeBytes: 1 }),
   });
   return { dir, segments, gaps, service };
+}
+
+/**
+ * For a describe block: a real RTSP server publishing `mounts` for the whole block (streaming
+ * before any recorder looks, as in a running centre), and `record()`, a recorder service on
+ * one of them that is stopped after each test.
+ */
+export function streamingCameras(mounts: string[]) {
+  let rtsp: RtspTestServer | undefined;
+  let service: RecorderService | undefined;
+  beforeAll(async () => {
+    rtsp = new RtspTestServer({ mounts });
+    await rtsp.start();
+    for (const name of mounts) rtsp.publish({ name, fps: 10, keyframeSeconds: 1 });
+    await sleep(2000);
+  }, 30_000);
+  afterEach(async () => {
+    await service?.stop();
+    service = undefined;
+  });
+  afterAll(async () => {
+    await rtsp?.stop();
+    removeTempDirs();
+  });
+  return {
+    get rtsp(): RtspTestServer {
+      return rtsp!;
+    },
+    record(name: string, opts: Parameters<typeof recordFrom>[2] = {}) {
+      const recording = recordFrom(rtsp!, name, opts);
+      service = recording.service;
+      return recording;
+    },
+  };
 }
