@@ -67,6 +67,8 @@ export class SimulatedPd {
   fault: SimFault = { kind: 'none' };
   /** The last commands accepted (at most HISTORY), newest last (for expect helpers). */
   readonly received: Command[] = [];
+  /** Every command accepted since start, by type: unlike `received`, never trimmed, so counts stay true while polls flood in. */
+  private readonly receivedCounts = new Map<Command['type'], number>();
   /** The last output changes (at most HISTORY), newest last. */
   readonly outputChanges: OutputChange[] = [];
   private readonly reports: Reply[] = [];
@@ -215,7 +217,13 @@ export class SimulatedPd {
       return { nak: unknown ? NakReason.UNKNOWN_COMMAND : NakReason.COMMAND_LENGTH };
     }
     remember(this.received, command);
+    this.receivedCounts.set(command.type, this.timesReceived(command.type) + 1);
     return this.execute(command, frame.securityBlock);
+  }
+
+  /** How many commands of this type the PD has accepted since it started. */
+  timesReceived(type: Command['type']): number {
+    return this.receivedCounts.get(type) ?? 0;
   }
 
   private execute(command: Command, sb: SecurityBlock | undefined): { reply: Reply; securityBlock?: SecurityBlock } | { nak: number } {

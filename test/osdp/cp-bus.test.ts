@@ -91,7 +91,7 @@ describe('OSDP CP bus engine (in-memory port, simulated PDs)', () => {
     await h.run(1000);
     h.sim.pd(1).setFault({ kind: 'none' });
     await h.run(1000);
-    expect(h.sim.pd(1).received.some((c) => c.type === 'out')).toBe(false);
+    expect(h.sim.pd(1).timesReceived('out')).toBe(0);
     expect(h.sim.pd(1).outputs[0]).toBe(false);
     expect(done).toEqual(['false:expired']);
   });
@@ -121,7 +121,7 @@ describe('OSDP CP bus engine (in-memory port, simulated PDs)', () => {
     h.sim.pd(1).setFault({ kind: 'corrupt', replies: 2 });
     h.bus.enqueue(1, { command: unlockPulse(0, 2) });
     await h.run(1000);
-    expect(h.sim.pd(1).received.filter((c) => c.type === 'out')).toHaveLength(1);
+    expect(h.sim.pd(1).timesReceived('out')).toBe(1);
     expect(h.bus.link(1)!.stats.retries).toBeGreaterThanOrEqual(2);
     expect(h.sim.pd(1).outputChanges.filter((c) => c.active)).toHaveLength(1);
     expect(ofType(h.events, 'pd-offline')).toHaveLength(0);

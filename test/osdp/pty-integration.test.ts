@@ -71,12 +71,12 @@ describe.runIf(haveSocat)('OSDP through a real pty (socat): card at the reader -
     driver.execute({ type: 'unlock', doorId: 'front', seconds: 1, commandId: 'cmd-1', expiresAt: Date.now() + 5000 });
     await relayOn;
     await sim.pd(2).waitForOutput(1, true);
-    expect(sim.pd(1).received.filter((c) => c.type === 'out')).toHaveLength(1);
+    expect(sim.pd(1).timesReceived('out')).toBe(1);
     await sim.pd(1).waitForOutput(0, false, 3000); // the PD's own timer relocks
   });
 
   it('never acts twice on a command id and drops an expired unlock', async () => {
-    const outs = () => sim.pd(1).received.filter((c) => c.type === 'out').length;
+    const outs = () => sim.pd(1).timesReceived('out');
     const before = outs();
     driver.execute({ type: 'unlock', doorId: 'front', seconds: 1, commandId: 'cmd-1', expiresAt: Date.now() + 5000 });
     driver.execute({ type: 'unlock', doorId: 'front', seconds: 1, commandId: 'cmd-old', expiresAt: Date.now() - 1 });

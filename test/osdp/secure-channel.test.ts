@@ -131,7 +131,7 @@ describe('secure channel between the CP engine and simulated PDs', () => {
     await h.until(() => ofType(h!.events, 'pd-offline').length === 1);
     await h.run(2000);
     expect(ofType(h.events, 'pd-online')).toHaveLength(0);
-    expect(h.sim.pd(1).received.some((c) => c.type === 'poll')).toBe(false);
+    expect(h.sim.pd(1).timesReceived('poll')).toBe(0);
   });
 
   it('derives each PD key from a master key and the PD cUID', async () => {
@@ -147,17 +147,17 @@ describe('secure channel between the CP engine and simulated PDs', () => {
     const simSecure = { installMode: true };
     h = await startHarness([{ address: 1, secure: { mode: 'install', scbk } }], [{ address: 1, secure: simSecure }]);
     await h.until(() => ofType(h!.events, 'pd-online').length === 1);
-    expect(h.sim.pd(1).received.some((c) => c.type === 'keyset')).toBe(true);
+    expect(h.sim.pd(1).timesReceived('keyset')).toBe(1);
     expect(ofType(h.events, 'pd-online')[0]!.secure).toBe(true);
     // the PD left install mode and now only accepts the new key
-    const chlngs = h.sim.pd(1).received.filter((c) => c.type === 'chlng').length;
+    const chlngs = h.sim.pd(1).timesReceived('chlng');
     expect(chlngs).toBe(3); // SCBK (refused by a PD without one), SCBK-D, then the installed SCBK
   });
 
   it('a PD in install mode is not used with SCBK-D unless the CP is in install mode', async () => {
     h = await startHarness([{ address: 1, secure: { mode: 'required', scbk } }], [{ address: 1, secure: { installMode: true } }]);
     await h.until(() => ofType(h!.events, 'pd-offline').length === 1);
-    expect(h.sim.pd(1).received.some((c) => c.type === 'keyset')).toBe(false);
+    expect(h.sim.pd(1).timesReceived('keyset')).toBe(0);
     expect(ofType(h.events, 'pd-online')).toHaveLength(0);
   });
 });
