@@ -173,7 +173,9 @@ export class OwnDialect {
       case 'unlock': {
         const deviceId = this.doorToDevice.get(command.doorId);
         if (!deviceId) return false;
-        const msg = { v: 1, id: command.commandId, expiresAt: command.expiresAt, cmd: 'unlock', door: command.doorId, seconds: command.seconds } as const;
+        // The granting reader rides along only when it is on the same controller as the door.
+        const reader = command.readerId && this.readerToDevice.get(command.readerId) === deviceId ? { reader: command.readerId } : {};
+        const msg = { v: 1, id: command.commandId, expiresAt: command.expiresAt, cmd: 'unlock', door: command.doorId, seconds: command.seconds, ...reader } as const;
         this.send(deviceId, msg, command.expiresAt);
         return true;
       }

@@ -218,14 +218,17 @@ class OsdpDoorDriver implements OsdpDriver {
         if (!this.firstTime(command.commandId) || !command.active) return;
         for (const r of this.options.readers) this.send(r, relock(r.output), undefined, `lockdown ${command.commandId}`);
         return;
-      case 'feedback': {
-        const reader = this.options.readers.find((r) => r.readerId === command.readerId);
-        if (!reader || !this.firstTime(command.commandId)) return;
-        const notAfter = this.clock.now() + (this.options.feedbackTtlMs ?? 3000);
-        for (const c of feedbackCommands(command.signal)) this.send(reader, c, notAfter, `feedback ${command.signal}`);
+      case 'feedback':
+        if (this.firstTime(command.commandId)) this.signal(command.readerId, command.signal);
         return;
-      }
     }
+  }
+
+  private signal(readerId: string, signal: ReaderSignal): void {
+    const reader = this.options.readers.find((r) => r.readerId === readerId);
+    if (!reader) return;
+    const notAfter = this.clock.now() + (this.options.feedbackTtlMs ?? 3000);
+    for (const c of feedbackCommands(signal)) this.send(reader, c, notAfter, `feedback ${signal}`);
   }
 
   private unlock(command: Extract<DoorCommand, { type: 'unlock' }>): void {
@@ -237,6 +240,7 @@ class OsdpDoorDriver implements OsdpDriver {
       return;
     }
     for (const r of targets) this.send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`);
+    if (command.readerId) this.signal(command.readerId, 'granted');
   }
 
   /** `notAfter` is domain time (clock); it is checked again when the PD's turn comes. */

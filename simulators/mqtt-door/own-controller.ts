@@ -199,6 +199,7 @@ export class OwnDialectController {
   private apply(cmd: own.CommandMsg): void {
     switch (cmd.cmd) {
       case 'unlock':
+        if (cmd.reader) this.signals.push({ reader: cmd.reader, signal: 'granted' });
         return this.relay.unlock(cmd.door, cmd.seconds, cmd.id);
       case 'lock':
         return this.relay.lock(cmd.door);

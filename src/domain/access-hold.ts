@@ -86,25 +86,29 @@ export function meetingSentence(state: AccessState, risks: readonly Intersection
   return [...byPair].map(([who, where]) => `${who} could meet in ${where.join(' or ')}`).join('; ');
 }
 
-/** Unlock a door: the command, the door state, the pending passage and the merged zones. */
+/**
+ * Unlock a door: the command, the door state, the pending passage and the merged zones.
+ * `readerId`: the reader whose presentation this grants (it signals 'granted' with the unlock).
+ */
 export function openDoor(
   state: AccessState,
   doorId: string,
   now: number,
   after: PossibleZones,
   pending?: Omit<PendingPassage, 'since' | 'sawOpen'>,
+  readerId?: string,
 ): { state: AccessState; effects: Effect[] } {
   const door = state.ctx.site.doors.get(doorId)!;
   const [s1, commandId] = nextCommandId(state, now);
   const s2 = setDoor(s1, doorId, { unlockedUntil: now + door.unlockSeconds * 1000, pending: pending && { ...pending, since: now, sawOpen: false } });
   return {
     state: { ...s2, possible: after },
-    effects: [{ type: 'door', command: { type: 'unlock', doorId, seconds: door.unlockSeconds, commandId, expiresAt: now + COMMAND_TTL_MS } }],
+    effects: [{ type: 'door', command: { type: 'unlock', doorId, seconds: door.unlockSeconds, commandId, expiresAt: now + COMMAND_TTL_MS, ...(readerId ? { readerId } : {}) } }],
   };
 }
 
-/** Reader feedback (granted / denied / wait) as a door command. */
-export function feedback(state: AccessState, readerId: string, doorId: string, signal: 'granted' | 'denied' | 'wait', now: number): { state: AccessState; effect: Effect } {
+/** Reader feedback for a refusal (denied / wait) as a door command; a grant rides on its unlock. */
+export function feedback(state: AccessState, readerId: string, doorId: string, signal: 'denied' | 'wait', now: number): { state: AccessState; effect: Effect } {
   const [next, commandId] = nextCommandId(state, now);
   return { state: next, effect: { type: 'door', command: { type: 'feedback', readerId, doorId, signal, commandId } } };
 }

@@ -110,13 +110,12 @@ function tryOpen(state: AccessState, ev: Presented, now: number, fromZone: strin
       { type: 'notify-reception', kind: 'hold', text: `Held ${state.ctx.site.doorName(ev.doorId)} for ${label(state, credential.personId)}: ${text}.`, doorId: ev.doorId, personId: credential.personId },
     ]);
   }
-  const opened = openDoor(state, ev.doorId, now, check.after, { personId: credential.personId, fromZone, toZone });
-  const fb = feedback(opened.state, ev.readerId, ev.doorId, 'granted', now);
+  const opened = openDoor(state, ev.doorId, now, check.after, { personId: credential.personId, fromZone, toZone }, ev.readerId);
   const code: DecisionCode = movement ? 'MOVEMENT' : 'STAFF';
   const reason = movement
     ? `${label(state, credential.personId)} admitted through ${state.ctx.site.doorName(ev.doorId)} for their booked ${movement.purpose}.`
     : `Staff ${label(state, credential.personId)} admitted through ${state.ctx.site.doorName(ev.doorId)}.`;
-  return { state: fb.state, decision: { outcome: 'granted', code, reason, doorId: ev.doorId, at: now, ...who }, effects: [...opened.effects, fb.effect] };
+  return { state: opened.state, decision: { outcome: 'granted', code, reason, doorId: ev.doorId, at: now, ...who }, effects: opened.effects };
 }
 
 function refuse(

@@ -37,6 +37,11 @@ export type DoorCommand =
       commandId: string;
       /** Epoch ms after which the command must not be acted on (late or replayed delivery). */
       expiresAt: number;
+      /**
+       * The reader whose presentation this unlock grants: drivers show 'granted' on it as part
+       * of the same command, so the light cannot disagree with the lock and one message does both.
+       */
+      readerId?: string;
     }
   | { type: 'lock'; doorId: string; commandId: string }
   | { type: 'feedback'; readerId: string; doorId: string; signal: ReaderSignal; commandId: string }

@@ -6,12 +6,13 @@ import { demo } from './fixtures.js';
 const zones = (s: ReturnType<typeof demoDay>, id: string) => [...possibleOf(s.possible, id, demo)];
 
 describe('decide: visitors and their movements', () => {
-  it('admits the visiting parent at entrance B inside the window, with unlock, feedback, occupancy and audit', () => {
+  it('admits the visiting parent at entrance B inside the window, with an unlock that signals the reader, occupancy and audit', () => {
     const r = tap(demoDay(), 'gate-b-in', 'bb02', t('10:00'));
     expect(r.decision).toMatchObject({ outcome: 'granted', code: 'MOVEMENT', personId: 'vp-1', doorId: 'gate-b', at: t('10:00') });
     expect(r.decision.movementId).toMatch(/^b-1:vp-1:/);
-    expect(r.effects).toContainEqual({ type: 'door', command: { type: 'unlock', doorId: 'gate-b', seconds: 5, commandId: expect.any(String), expiresAt: t('10:00') + 3000 } });
-    expect(r.effects).toContainEqual(expect.objectContaining({ type: 'door', command: expect.objectContaining({ type: 'feedback', signal: 'granted' }) }));
+    expect(r.effects).toContainEqual({ type: 'door', command: { type: 'unlock', doorId: 'gate-b', seconds: 5, commandId: expect.any(String), expiresAt: t('10:00') + 3000, readerId: 'gate-b-in' } });
+    // One command does both: no separate feedback for a grant.
+    expect(r.effects.filter((e) => e.type === 'door')).toHaveLength(1);
     expect(r.effects).toContainEqual({ type: 'occupancy', personId: 'vp-1', zones: ['carpark-b', 'outside'] });
     expect(r.effects.at(-1)).toMatchObject({ type: 'audit', decision: r.decision, input: { type: 'credential-presented', cardId: 'bb02' } });
   });

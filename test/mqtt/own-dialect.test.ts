@@ -85,8 +85,11 @@ describe('own dialect on the embedded broker', () => {
   });
 
   it('does not report forced when the door opens after an unlock', async () => {
-    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 3, commandId: 'c-open', expiresAt: Date.now() + 5000 });
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 3, commandId: 'c-open', expiresAt: Date.now() + 5000, readerId: `${DOOR}-in` });
     await sim.relay.expectUnlock(DOOR);
+    // The granting reader rides on the unlock: one command, one ack, and the reader shows granted.
+    expect(sim.signals).toEqual([{ reader: `${DOOR}-in`, signal: 'granted' }]);
+    sim.signals.length = 0;
     sim.openDoor(DOOR);
     await harness.waitFor((e) => e.type === 'door-contact' && e.open);
     sim.closeDoor(DOOR);

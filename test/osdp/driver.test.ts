@@ -68,15 +68,14 @@ describe('OSDP driver on an in-process sim: bus', () => {
     expect(sim.addresses.sort()).toEqual([5, 6]);
   });
 
-  it('card -> credential-presented; unlock -> OUT on both PDs of the door; feedback -> LED and BUZ', async () => {
+  it('card -> credential-presented; unlock -> OUT on both PDs of the door and LED and BUZ on the granting reader', async () => {
     const { clock, events, run, sim } = await startDemoDriver();
     sim.pd(5).presentCard('h10306', 1000, 4242);
     await run(200);
     expect(events.find((e) => e.type === 'credential-presented')).toMatchObject({
       readerId: 'room-1-in', doorId: 'room-1', credential: { kind: 'card', id: 'h10306:1000:4242' },
     });
-    driver!.execute({ type: 'unlock', doorId: 'room-1', seconds: 4, commandId: 'u1', expiresAt: clock.now() + 2000 });
-    driver!.execute({ type: 'feedback', readerId: 'room-1-in', doorId: 'room-1', signal: 'granted', commandId: 'f1' });
+    driver!.execute({ type: 'unlock', doorId: 'room-1', seconds: 4, commandId: 'u1', expiresAt: clock.now() + 2000, readerId: 'room-1-in' });
     await run(200);
     expect(sim.pd(5).outputs[0]).toBe(true);
     expect(sim.pd(6).outputs[0]).toBe(true);
@@ -89,6 +88,12 @@ describe('OSDP driver on an in-process sim: bus', () => {
     driver!.execute({ type: 'lock', doorId: 'room-1', commandId: 'l1' });
     await run(200);
     expect(sim.pd(5).outputs[0]).toBe(false);
+    // An unlock without a reader (a release from reception) signals nothing; denied feedback still works.
+    expect(sim.pd(5).timesReceived('led')).toBe(1);
+    driver!.execute({ type: 'feedback', readerId: 'room-1-in', doorId: 'room-1', signal: 'denied', commandId: 'f1' });
+    await run(200);
+    expect(sim.pd(5).timesReceived('led')).toBe(2);
+    expect(sim.pd(5).lastLed?.temporary.onColor).toBe(1);
   });
 
   it('drops an unlock that could not be sent before its deadline (domain clock), even if the PD comes back', async () => {

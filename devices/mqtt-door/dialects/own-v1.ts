@@ -47,7 +47,8 @@ export const Ack = Type.Object(
 
 const CommandBase = { v: V, id: EventId, expiresAt: EpochMs };
 export const Command = Type.Union([
-  Type.Object({ ...CommandBase, cmd: Type.Literal('unlock'), door: SiteId, seconds: Type.Integer({ minimum: 1, maximum: 60 }) }, strict),
+  // `reader`: the reader whose presentation this unlock grants; the controller signals 'granted' on it.
+  Type.Object({ ...CommandBase, cmd: Type.Literal('unlock'), door: SiteId, seconds: Type.Integer({ minimum: 1, maximum: 60 }), reader: Type.Optional(SiteId) }, strict),
   Type.Object({ ...CommandBase, cmd: Type.Literal('lock'), door: SiteId }, strict),
   Type.Object(
     {
