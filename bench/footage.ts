@@ -1,8 +1,8 @@
 /**
  * Footage: (1) CPU and memory of recording 8 cameras through the daemon's recorder
  * (ffmpeg stream copy + segment hashing, indexing and tagging in SQLite, in a process of
- * its own: bench/footage-recorder.ts) against the same 8 ffmpeg commands alone, in the
- * same run, from the simulator's RTSP streams;
+ * its own: bench/footage-recorder.ts) against the same 8 ffmpeg commands alone, recording
+ * the simulator's RTSP streams side by side, in both connection orders;
  * (2) finding a visit's segments in an index of 10 million segments; (3) a retention
  * sweep over 1 million segments. Quick mode shrinks the index and the recording time.
  */
@@ -58,18 +58,23 @@ function ffmpegPidsWriting(dirPrefix: string): number[] {
   return out;
 }
 
-/** CPU seconds each of `pids()` used over `seconds` (all threads, from /proc), and their RSS at the end. */
-async function sample(seconds: number, pids: () => number[]) {
-  const start = new Map(pids().map((p) => [p, procUsage(p).cpuS]));
+/** CPU seconds each group of processes used over `seconds` (all threads, from /proc), and their RSS at the end. */
+async function sample<G extends string>(seconds: number, groups: Record<G, () => number[]>): Promise<Record<G, { cpu: number; rss: number }>> {
+  const entries = Object.entries(groups) as [G, () => number[]][];
+  const start = new Map(entries.flatMap(([, pids]) => pids().map((p) => [p, procUsage(p).cpuS] as const)));
   await new Promise((r) => setTimeout(r, 1000 * seconds));
-  const byPid = new Map<number, number>();
-  let rss = 0;
-  for (const p of pids()) {
-    const u = procUsage(p);
-    byPid.set(p, u.cpuS - (start.get(p) ?? u.cpuS));
-    rss += u.rssMb;
+  const out = {} as Record<G, { cpu: number; rss: number }>;
+  for (const [name, pids] of entries) {
+    let cpu = 0;
+    let rss = 0;
+    for (const p of pids()) {
+      const u = procUsage(p);
+      cpu += u.cpuS - (start.get(p) ?? u.cpuS);
+      rss += u.rssMb;
+    }
+    out[name] = { cpu, rss };
   }
-  return { cpu: [...byPid.values()].reduce((a, b) => a + b, 0), byPid, rss };
+  return out;
 }
 
 /** bench/footage-recorder.ts in a child process, asked one thing at a time. */
@@ -92,12 +97,73 @@ function recorderProcess() {
   };
 }
 
+interface SideBySide {
+  alone: { cpu: number; rss: number };
+  ffmpegs: { cpu: number; rss: number };
+  node: { cpu: number; rss: number };
+  nodeRssGrowth: number;
+  segmentsDuring: number;
+  segments: number;
+  files: string[];
+}
+
+/**
+ * One phase: the daemon's recorder (in a process of its own) and the same 8 ffmpeg command
+ * lines alone record the same streams at the same time, so a slow spell of the machine lands
+ * on both. `daemonFirst` says which group connects to the RTSP server first: the group that
+ * connects second was measured to use about 10% more CPU, so the benchmark runs both orders.
+ */
+async function sideBySide(ctx: BenchContext, rtsp: RtspTestServer, names: string[], root: string, o: { daemonFirst: boolean; seconds: number; segmentSeconds: number }): Promise<SideBySide> {
+  const label = o.daemonFirst ? 'daemon-first' : 'alone-first';
+  const aloneDir = path.join(root, `alone-${label}`);
+  const dataDir = path.join(root, `daemon-${label}`);
+  const footageDir = path.join(dataDir, 'footage');
+  const daemon = recorderProcess();
+  await daemon.ask({ kind: 'setup', uris: Object.fromEntries(names.map((n) => [n, rtsp.uri(n)])), dataDir, segmentSeconds: o.segmentSeconds }, 'ready');
+  let alone: ChildProcess[] = [];
+  const startAlone = () => {
+    alone = names.map((name) => {
+      mkdirSync(path.join(aloneDir, name), { recursive: true });
+      const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds: o.segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10, progressFile: path.join(aloneDir, `${name}-progress.txt`), progressSeconds: 2 });
+      return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
+    });
+  };
+  const startDaemon = () => daemon.ask({ kind: 'start' }, 'recording');
+  const gap = () => new Promise((r) => setTimeout(r, 2000));
+  if (o.daemonFirst) {
+    await startDaemon();
+    await gap();
+    startAlone();
+  } else {
+    startAlone();
+    await gap();
+    await startDaemon();
+  }
+  // RTSP set-up and the first segment's start, outside the sample.
+  await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
+  ctx.log(`footage: daemon recorder and ffmpeg alone side by side (${label}), ${names.length} cameras each, ${o.seconds}s`);
+  const rssBefore = procUsage(daemon.pid).rssMb;
+  const segmentsBefore = (await daemon.ask({ kind: 'count' }, 'count')).segments;
+  const s = await sample(o.seconds, {
+    alone: () => alone.map((p) => p.pid!).filter(Boolean),
+    ffmpegs: () => ffmpegPidsWriting(footageDir),
+    node: () => [daemon.pid],
+  });
+  const segmentsDuring = (await daemon.ask({ kind: 'count' }, 'count')).segments - segmentsBefore;
+  const nodeRssGrowth = procUsage(daemon.pid).rssMb - rssBefore;
+  const { segments, files } = await daemon.ask({ kind: 'stop' }, 'stopped');
+  for (const p of alone) p.kill('SIGINT');
+  await new Promise((r) => setTimeout(r, 500));
+  rmSync(aloneDir, { recursive: true, force: true });
+  return { ...s, nodeRssGrowth, segmentsDuring, segments, files };
+}
+
 async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   const names = Array.from({ length: CAMERAS }, (_, i) => `cam-${i}`);
   const rtsp = new RtspTestServer({ mounts: names });
   await rtsp.start();
   // The full run records at the production settings (one-minute segments, the default) over
-  // two minutes, so every camera closes, hashes and indexes two segments inside the sample.
+  // two minutes, so every camera closes, hashes and indexes two segments inside each sample.
   const seconds = ctx.quick ? 6 : 120;
   const segmentSeconds = ctx.quick ? 2 : 60;
   const root = mkdtempSync(path.join(tmpdir(), 'contactd-bench-rec-'));
@@ -106,78 +172,58 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   for (const name of names) rtsp.publish(ctx.quick ? { name, fps: 10, keyframeSeconds: 1 } : { name, width: 640, height: 360, fps: 15, keyframeSeconds: 1, bitrate: '1M' });
   try {
     await new Promise((r) => setTimeout(r, 1500));
-    // ffmpeg alone: the same command lines, nothing reading their output. Measured before
-    // and after the daemon's run and averaged, so a drift of the machine over the run
-    // (the simulated cameras' encoders share it) does not land on one side only.
-    const aloneRun = async (label: string) => {
-      const aloneDir = path.join(root, `alone-${label}`);
-      const procs: ChildProcess[] = names.map((name) => {
-        mkdirSync(path.join(aloneDir, name), { recursive: true });
-        const args = recorderArgs({ inputUri: rtsp.uri(name), outputDir: path.join(aloneDir, name), pattern: `${name}-%06d.mp4`, segmentSeconds, transport: 'udp', ioTimeoutSeconds: 10, progressFile: path.join(aloneDir, `${name}-progress.txt`), progressSeconds: 2 });
-        return spawn('ffmpeg', args, { stdio: ['ignore', 'ignore', 'ignore'] });
-      });
-      await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
-      ctx.log(`footage: ffmpeg alone (${label}), ${CAMERAS} cameras, ${seconds}s`);
-      const result = await sample(seconds, () => procs.map((p) => p.pid!).filter(Boolean));
-      for (const p of procs) p.kill('SIGINT');
-      await new Promise((r) => setTimeout(r, 500));
-      rmSync(aloneDir, { recursive: true, force: true });
-      return result;
-    };
-    const aloneBefore = await aloneRun('before');
-
-    // The daemon's recorder in a process of its own: same ffmpeg plus hashing, indexing and tagging.
-    const dataDir = path.join(root, 'daemon');
-    const footageDir = path.join(dataDir, 'footage');
-    const daemon = recorderProcess();
-    await daemon.ask({ kind: 'setup', uris: Object.fromEntries(names.map((n) => [n, rtsp.uri(n)])), dataDir, segmentSeconds }, 'ready');
-    // The daemon process's own CPU while not recording (this also lets the collections that
-    // follow start-up happen outside the sample).
+    // The daemon process's own CPU while not recording (start-up's collections happen before the samples).
     const idleSeconds = ctx.quick ? 3 : 30;
-    const idle = await sample(idleSeconds, () => [daemon.pid]);
-    await daemon.ask({ kind: 'start' }, 'recording');
-    // ffmpeg's RTSP start and the first progress reports, outside the sample.
-    await new Promise((r) => setTimeout(r, ctx.quick ? 2000 : 10_000));
-    ctx.log(`footage: daemon recorder, ${CAMERAS} cameras, ${seconds}s`);
-    const rssBefore = procUsage(daemon.pid).rssMb;
-    const segmentsBefore = (await daemon.ask({ kind: 'count' }, 'count')).segments;
-    const ffmpegs = () => ffmpegPidsWriting(footageDir);
-    const recorded = await sample(seconds, () => [daemon.pid, ...ffmpegs()]);
-    const node = recorded.byPid.get(daemon.pid) ?? 0;
-    const segmentsDuring = (await daemon.ask({ kind: 'count' }, 'count')).segments - segmentsBefore;
-    const rssAfter = procUsage(daemon.pid).rssMb;
-    const { segments, files } = await daemon.ask({ kind: 'stop' }, 'stopped');
-    const aloneAfter = await aloneRun('after');
-    const alone = { cpu: (aloneBefore.cpu + aloneAfter.cpu) / 2, rss: (aloneBefore.rss + aloneAfter.rss) / 2 };
+    const idleProbe = recorderProcess();
+    await idleProbe.ask({ kind: 'setup', uris: {}, dataDir: path.join(root, 'idle'), segmentSeconds }, 'ready');
+    const idle = await sample(idleSeconds, { node: () => [idleProbe.pid] });
+    await idleProbe.ask({ kind: 'stop' }, 'stopped');
+    // Side by side in both orders (a crossover): one group recording after the other was
+    // tried first and its ffmpeg CPU drifted by up to 17% between two-minute runs of the
+    // very same command lines, more than the 5% to be judged.
+    const phases = [
+      await sideBySide(ctx, rtsp, names, root, { daemonFirst: true, seconds, segmentSeconds }),
+      await sideBySide(ctx, rtsp, names, root, { daemonFirst: false, seconds, segmentSeconds }),
+    ];
+    const [first, second] = phases as [SideBySide, SideBySide];
+    const total = (f: (p: SideBySide) => number) => phases.reduce((a, p) => a + f(p), 0);
+    const mean = (f: (p: SideBySide) => number) => total(f) / phases.length;
+    const daemonCpu = (p: SideBySide) => p.ffmpegs.cpu + p.node.cpu;
+    const segmentsDuring = total((p) => p.segmentsDuring);
     // What SHA-256 of every recorded byte costs, measured by hashing the same files again
     // the way the recorder does (its hashing thread; process CPU counts every thread).
+    const files = phases.flatMap((p) => p.files);
     const hasher = new FileHasher(logger);
     await hasher.hash(files[0]!);
     const hashStart = process.cpuUsage();
     for (const f of files) await hasher.hash(f);
     const hashAll = process.cpuUsage(hashStart);
     await hasher.close();
-    const hashCpuS = ((hashAll.user + hashAll.system) / 1e6) * (segmentsDuring / Math.max(1, files.length));
+    const hashCpuS = ((hashAll.user + hashAll.system) / 1e6) * (segmentsDuring / Math.max(1, files.length)) / phases.length;
     return {
-      record_cpu_ratio_8cam: recorded.cpu / alone.cpu,
-      record_ffmpeg_alone_cpu_s_8cam: alone.cpu,
-      record_ffmpeg_alone_before_cpu_s_8cam: aloneBefore.cpu,
-      record_ffmpeg_alone_after_cpu_s_8cam: aloneAfter.cpu,
-      record_daemon_ffmpeg_cpu_s_8cam: recorded.cpu - node,
-      record_daemon_total_cpu_s_8cam: recorded.cpu,
-      record_daemon_node_cpu_s_8cam: node,
-      record_daemon_node_cpu_ms_per_segment: (node * 1000) / Math.max(1, segmentsDuring),
+      // Both phases summed: the order effect cancels.
+      record_cpu_ratio_8cam: total(daemonCpu) / total((p) => p.alone.cpu),
+      record_cpu_ratio_8cam_daemon_first: daemonCpu(first) / first.alone.cpu,
+      record_cpu_ratio_8cam_daemon_second: daemonCpu(second) / second.alone.cpu,
+      record_ffmpeg_cpu_ratio_8cam: total((p) => p.ffmpegs.cpu) / total((p) => p.alone.cpu),
+      // CPU seconds over one sample of `record_sample_seconds` (the mean of the two phases).
+      record_ffmpeg_alone_cpu_s_8cam: mean((p) => p.alone.cpu),
+      record_daemon_ffmpeg_cpu_s_8cam: mean((p) => p.ffmpegs.cpu),
+      record_daemon_total_cpu_s_8cam: mean(daemonCpu),
+      record_daemon_node_cpu_s_8cam: mean((p) => p.node.cpu),
+      record_daemon_node_cpu_ms_per_segment: (total((p) => p.node.cpu) * 1000) / Math.max(1, segmentsDuring),
       // Scaled to the sample's length.
-      record_daemon_node_idle_cpu_s: (idle.cpu * seconds) / idleSeconds,
+      record_daemon_node_idle_cpu_s: (idle.node.cpu * seconds) / idleSeconds,
       record_daemon_hash_cpu_s_8cam: hashCpuS,
-      record_cpu_ratio_8cam_less_hash: (recorded.cpu - hashCpuS) / alone.cpu,
-      record_ffmpeg_alone_rss_mb_8cam: alone.rss,
-      record_daemon_ffmpeg_rss_mb_8cam: recorded.rss - rssAfter,
-      record_daemon_node_rss_mb: rssAfter,
-      record_daemon_node_rss_growth_mb: rssAfter - rssBefore,
-      record_segments_indexed: segments,
+      record_cpu_ratio_8cam_less_hash: (total(daemonCpu) - hashCpuS * phases.length) / total((p) => p.alone.cpu),
+      record_ffmpeg_alone_rss_mb_8cam: mean((p) => p.alone.rss),
+      record_daemon_ffmpeg_rss_mb_8cam: mean((p) => p.ffmpegs.rss),
+      record_daemon_node_rss_mb: mean((p) => p.node.rss),
+      record_daemon_node_rss_growth_mb: mean((p) => p.nodeRssGrowth),
+      record_segments_indexed: total((p) => p.segments),
       record_stream_kbit_s: ctx.quick ? 0 : 1000,
       record_segment_seconds: segmentSeconds,
+      record_sample_seconds: seconds,
     };
   } finally {
     await rtsp.stop();
