@@ -172,9 +172,15 @@ export class OwnDialect {
     switch (command.type) {
       case 'unlock': {
         const deviceId = this.doorToDevice.get(command.doorId);
+        const readerDevice = command.readerId === undefined ? undefined : this.readerToDevice.get(command.readerId);
+        // A granting reader on another controller (or with the door on other hardware) gets its
+        // own feedback command. That alone does not claim the unlock: the door's driver must still see it.
+        if (readerDevice !== undefined && readerDevice !== deviceId) {
+          const msg = { v: 1, id: `${command.commandId}:granted`, expiresAt: command.expiresAt, cmd: 'feedback', reader: command.readerId!, signal: 'granted' } as const;
+          this.send(readerDevice, msg, command.expiresAt);
+        }
         if (!deviceId) return false;
-        // The granting reader rides along only when it is on the same controller as the door.
-        const reader = command.readerId && this.readerToDevice.get(command.readerId) === deviceId ? { reader: command.readerId } : {};
+        const reader = readerDevice === deviceId ? { reader: command.readerId! } : {};
         const msg = { v: 1, id: command.commandId, expiresAt: command.expiresAt, cmd: 'unlock', door: command.doorId, seconds: command.seconds, ...reader } as const;
         this.send(deviceId, msg, command.expiresAt);
         return true;

@@ -231,16 +231,18 @@ class OsdpDoorDriver implements OsdpDriver {
     for (const c of feedbackCommands(signal)) this.send(reader, c, notAfter, `feedback ${signal}`);
   }
 
+  /** OUT on the door's PDs, and 'granted' on the presenting reader if it is on OSDP (the door may be on other hardware). */
   private unlock(command: Extract<DoorCommand, { type: 'unlock' }>): void {
     const targets = this.doorOutputs(command.doorId);
-    if (targets.length === 0 || !this.firstTime(command.commandId)) return;
+    const signals = command.readerId !== undefined && this.options.readers.some((r) => r.readerId === command.readerId);
+    if ((targets.length === 0 && !signals) || !this.firstTime(command.commandId)) return;
     if (this.clock.now() > command.expiresAt) {
       this.stats.commandsDropped++;
       this.log.warn({ commandId: command.commandId, doorId: command.doorId }, 'osdp: unlock arrived after its deadline; dropped');
       return;
     }
     for (const r of targets) this.send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`);
-    if (command.readerId) this.signal(command.readerId, 'granted');
+    if (signals) this.signal(command.readerId!, 'granted');
   }
 
   /** `notAfter` is domain time (clock); it is checked again when the PD's turn comes. */

@@ -90,6 +90,12 @@ describe('own dialect on the embedded broker', () => {
     // The granting reader rides on the unlock: one command, one ack, and the reader shows granted.
     expect(sim.signals).toEqual([{ reader: `${DOOR}-in`, signal: 'granted' }]);
     sim.signals.length = 0;
+    // The door on other hardware, the reader here: the reader still shows granted, by a feedback command.
+    harness.driver.execute({ type: 'unlock', doorId: 'door-on-osdp', seconds: 3, commandId: 'c-split', expiresAt: Date.now() + 5000, readerId: `${DOOR}-out` });
+    await until(() => sim.signals.length === 1, 2000, 'granted on the split reader');
+    expect(sim.signals).toEqual([{ reader: `${DOOR}-out`, signal: 'granted' }]);
+    expect(sim.acks.find((a) => a.commandId === 'c-split:granted')?.result).toBe('done');
+    sim.signals.length = 0;
     sim.openDoor(DOOR);
     await harness.waitFor((e) => e.type === 'door-contact' && e.open);
     sim.closeDoor(DOOR);

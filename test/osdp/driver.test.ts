@@ -94,6 +94,13 @@ describe('OSDP driver on an in-process sim: bus', () => {
     await run(200);
     expect(sim.pd(5).timesReceived('led')).toBe(2);
     expect(sim.pd(5).lastLed?.temporary.onColor).toBe(1);
+    // The door on other hardware, the presenting reader on OSDP: granted on the reader, no OUT anywhere.
+    const outs = sim.pd(5).timesReceived('out') + sim.pd(6).timesReceived('out');
+    driver!.execute({ type: 'unlock', doorId: 'door-on-mqtt', seconds: 4, commandId: 'u3', expiresAt: clock.now() + 2000, readerId: 'room-1-in' });
+    await run(200);
+    expect(sim.pd(5).timesReceived('led')).toBe(3);
+    expect(sim.pd(5).lastLed?.temporary.onColor).toBe(2);
+    expect(sim.pd(5).timesReceived('out') + sim.pd(6).timesReceived('out')).toBe(outs);
   });
 
   it('drops an unlock that could not be sent before its deadline (domain clock), even if the PD comes back', async () => {
