@@ -28,6 +28,11 @@ export interface CardSamples {
   total: number[];
   /** Card presented -> the PD's reply carrying it (osdp_RAW to a POLL) written to the port. */
   pollWait: number[];
+  /**
+   * The poll cycle each card fell in, as its PD saw it: from the PD's last reply before the
+   * card to its reply carrying the card (the card waits at most this long for its poll).
+   */
+  ownCycle: number[];
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -38,6 +43,8 @@ const isCardReply = (frame: Uint8Array) => frame[0] === 0xff && frame[6] === Rep
 export class BenchPds {
   private readonly sim: SimulatedOsdpBus;
   private cardSentAt = 0;
+  /** When each PD last wrote a reply (the end of its previous exchange), by address. */
+  private readonly lastReplyAt = new Map<number, number>();
 
   constructor(
     private readonly port: SerialPortLike,
@@ -46,7 +53,9 @@ export class BenchPds {
     this.sim = new SimulatedOsdpBus('bench', systemClock, addresses.map((address) => ({ address })));
     this.sim.attach({
       write: (data) => {
-        if (this.cardSentAt === 0 && isCardReply(data)) this.cardSentAt = performance.now();
+        const now = performance.now();
+        if (this.cardSentAt === 0 && isCardReply(data)) this.cardSentAt = now;
+        if (data[0] === 0xff) this.lastReplyAt.set((data[2] ?? 0) & 0x7f, now);
         port.write(data);
       },
       on: (event, listener) => port.on(event, listener),
@@ -61,7 +70,7 @@ export class BenchPds {
    * and the next card waits until the relay is off.
    */
   async cardToOut(samples: number, relayOn: (address: number) => void): Promise<CardSamples> {
-    const result: CardSamples = { total: [], pollWait: [] };
+    const result: CardSamples = { total: [], pollWait: [], ownCycle: [] };
     for (let i = 0; i < samples; i++) {
       const address = this.addresses[i % this.addresses.length] as number;
       const pd = this.sim.pd(address);
@@ -73,11 +82,13 @@ export class BenchPds {
       const on = pd.waitForOutput(0, true, 2000);
       this.cardSentAt = 0;
       const t0 = performance.now();
+      const previousReply = this.lastReplyAt.get(address) ?? t0;
       pd.presentCard('h10301', 1, i);
       await on;
       off();
       result.total.push(onAt - t0);
       result.pollWait.push(this.cardSentAt - t0);
+      result.ownCycle.push(this.cardSentAt - previousReply);
       const relocked = pd.waitForOutput(0, false, 2000);
       relayOn(address);
       await relocked;
