@@ -10,6 +10,7 @@
  * and state snapshot in SQLite) on a generated 50-door site with one staff card per door.
  */
 import { fork } from 'node:child_process';
+import type { Duplex } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import mqtt from 'mqtt';
 import pino from 'pino';
@@ -83,7 +84,7 @@ function benchConfig(dataDir: string) {
 }
 
 /** The daemon's side (store, access engine, MQTT driver) on the broker at `url`, and the figures of one broker. */
-async function measure(ctx: BenchContext, url: string, label: string): Promise<{ unlock: number[]; bare: number[]; rate: number }> {
+async function measure(ctx: BenchContext, url: string, label: string, stream?: () => Duplex): Promise<{ unlock: number[]; bare: number[]; rate: number }> {
   const logger = pino({ level: 'silent' });
   const ms = ctx.quick ? 3000 : 12_000;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-'));
@@ -96,7 +97,7 @@ async function measure(ctx: BenchContext, url: string, label: string): Promise<{
   }
   services.access.reload('bench staff issued');
   const readers: MqttReaderConfig[] = Array.from({ length: DOORS }, (_, i) => ({ readerId: `d${i}-in`, doorId: `d${i}`, controller: { kind: 'mqtt', deviceId: `d${i}` } }));
-  const client = connectBroker({ url, clientId: 'bench-contactd', logger });
+  const client = connectBroker({ url, clientId: 'bench-contactd', logger, ...(stream ? { stream } : {}) });
   await new Promise<void>((r) => client.once('connect', () => r()));
   const driver = createMqttDoorDriver({ client, topicPrefix: 'contactd', siteId: SITE, readers, logger, clock: systemClock });
   services.access.attach(driver, readers.map((r) => r.doorId));
@@ -123,7 +124,7 @@ async function measure(ctx: BenchContext, url: string, label: string): Promise<{
  */
 export async function runMqttBench(ctx: BenchContext): Promise<Record<string, number>> {
   const broker = await startEmbeddedBroker({ port: 0, logger: pino({ level: 'silent' }) });
-  const embedded = await measure(ctx, broker.url, 'embedded broker').finally(() => broker.close());
+  const embedded = await measure(ctx, broker.url, 'embedded broker', () => broker.connectInProcess()).finally(() => broker.close());
   const figures: Record<string, number> = {
     mqtt_unlock_p50_ms: percentile(embedded.unlock, 50),
     mqtt_unlock_p99_ms: percentile(embedded.unlock, 99),

@@ -6,7 +6,8 @@
  * contactd is offline (docs/mqtt.md "Daemon availability").
  */
 import { readFileSync } from 'node:fs';
-import mqtt, { type IClientOptions, type MqttClient } from 'mqtt';
+import type { Duplex } from 'node:stream';
+import mqtt, { MqttClient, type IClientOptions } from 'mqtt';
 import type { Logger } from 'pino';
 
 export interface BrokerTlsOptions {
@@ -22,6 +23,11 @@ export interface BrokerTlsOptions {
 
 export interface ConnectBrokerOptions {
   url: string;
+  /**
+   * Connects through this stream instead of dialling `url` (called again on each
+   * reconnect): the embedded broker's in-process connection. `url` is then only logged.
+   */
+  stream?: () => Duplex;
   username?: string;
   /** Never logged. */
   password?: string;
@@ -77,7 +83,7 @@ export function connectBroker(options: ConnectBrokerOptions): MqttClient {
     clientOptions.will = { topic: options.availabilityTopic, payload: Buffer.from(daemonAvailability(false)), qos: 1, retain: true };
   }
   applyTls(clientOptions, options.tls, log);
-  const client = mqtt.connect(options.url, clientOptions);
+  const client = options.stream ? new MqttClient(options.stream, clientOptions) : mqtt.connect(options.url, clientOptions);
   let attempt = 0;
   client.on('connect', (connack) => {
     noDelay(client);

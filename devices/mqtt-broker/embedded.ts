@@ -5,7 +5,9 @@
  */
 import net from 'node:net';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { Aedes } from 'aedes';
+import { duplexPair } from './duplex-pair.js';
 import type { Logger } from 'pino';
 
 export interface EmbeddedBrokerOptions {
@@ -20,6 +22,13 @@ export interface EmbeddedBroker {
   /** mqtt://host:port for clients. */
   url: string;
   port: number;
+  /**
+   * A connection to this broker within the process, for the daemon's own client: the
+   * same MQTT session as over TCP (see connectBroker's `stream`), without the loopback
+   * socket. A closed broker gives a connection that is already closed, so the client
+   * backs off and retries as it would after a refused TCP connect.
+   */
+  connectInProcess(): Duplex;
   close(): Promise<void>;
 }
 
@@ -54,6 +63,12 @@ export async function startEmbeddedBroker(options: EmbeddedBrokerOptions): Promi
   return {
     url: `mqtt://${urlHost}:${port}`,
     port,
+    connectInProcess() {
+      const [clientEnd, brokerEnd] = duplexPair();
+      if (closed) clientEnd.destroy();
+      else broker.handle(brokerEnd);
+      return clientEnd;
+    },
     async close() {
       if (closed) return;
       closed = true;

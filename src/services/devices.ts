@@ -81,8 +81,11 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
       name: 'mqtt-door-driver',
       async start() {
         const password = mqttSettings.passwordEnv ? process.env[mqttSettings.passwordEnv] : undefined;
+        const embedded = broker;
         client = connectBroker({
           url: url!,
+          // The daemon's own client reaches its embedded broker without a loopback socket.
+          ...(embedded ? { stream: () => embedded.connectInProcess() } : {}),
           clientId: `contactd-${config.site.id}`,
           availabilityTopic,
           logger,

@@ -25,6 +25,39 @@ describe('broker', () => {
     await broker.close();
   });
 
+  it('takes the daemon in process, without a socket: both ways with TCP clients, the will on an abrupt loss, nothing lost across a reconnect', async () => {
+    const broker = await embeddedBroker();
+    const device = await mqtt.connectAsync(broker.url);
+    const seen: string[] = [];
+    device.on('message', (t, p) => seen.push(`${t} ${p.toString()}`));
+    await device.subscribeAsync('contactd/s/#', { qos: 1 });
+    const client = connectBroker({
+      url: broker.url, stream: () => broker.connectInProcess(), clientId: 'daemon', availabilityTopic: 'contactd/s/_daemon/availability', logger: silent, minReconnectMs: 50,
+    });
+    await until(() => seen.includes('contactd/s/_daemon/availability {"v":1,"online":true}'), 3000, 'online');
+    expect(client.stream).not.toHaveProperty('remoteAddress');
+    const got: string[] = [];
+    client.on('message', (_t, p) => got.push(p.toString()));
+    await client.subscribeAsync('contactd/s/dev/+', { qos: 1 });
+    await device.publishAsync('contactd/s/dev/card', 'c1', { qos: 1 });
+    await until(() => got.includes('c1'), 3000, 'device -> daemon');
+    await client.publishAsync('contactd/s/cmd', 'unlock', { qos: 1 });
+    await until(() => seen.includes('contactd/s/cmd unlock'), 3000, 'daemon -> device');
+
+    client.stream.destroy(); // an abrupt loss: the broker publishes the will, the client reconnects by itself
+    await until(() => seen.includes('contactd/s/_daemon/availability {"v":1,"online":false}'), 3000, 'will');
+    await device.publishAsync('contactd/s/dev/card', 'c2', { qos: 1 }); // while away or just back: the session keeps it
+    await until(() => got.includes('c2'), 3000, 'queued for the persistent session');
+    expect(seen.filter((m) => m.endsWith('{"v":1,"online":true}'))).toHaveLength(2);
+
+    // A closed broker refuses the in-process connection as a stopped one refuses TCP: retried, nothing thrown.
+    await device.endAsync();
+    await broker.close();
+    await until(() => !client.connected, 3000, 'disconnected');
+    expect(broker.connectInProcess().destroyed).toBe(true);
+    await client.endAsync(true);
+  });
+
   it('backs off exponentially with jitter, capped', () => {
     expect(reconnectDelay(0, 500, 30_000, () => 0.5)).toBe(500);
     expect(reconnectDelay(3, 500, 30_000, () => 0.5)).toBe(4000);
