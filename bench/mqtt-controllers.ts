@@ -8,7 +8,7 @@
  * over IPC.
  */
 import mqtt from 'mqtt';
-import { noDelay } from '../devices/mqtt-broker/index.js';
+import { noDelay, quietMqttLog } from '../devices/mqtt-broker/index.js';
 import { OwnDialectController } from '../simulators/mqtt-door/index.js';
 
 export interface ControllersJob {
@@ -71,7 +71,7 @@ async function controllers(job: ControllersJob) {
 
 /** Request on bench/bare/req/N, answered by a responder beside the broker on bench/bare/resp/N. */
 async function bareDevice(job: ControllersJob) {
-  const device = await mqtt.connectAsync(job.url, { clientId: 'bench-bare-device' });
+  const device = await mqtt.connectAsync(job.url, { clientId: 'bench-bare-device', ...quietMqttLog() });
   noDelay(device);
   await device.subscribeAsync('bench/bare/resp/+', { qos: 1 });
   const sentAt = new Map<string, number>();

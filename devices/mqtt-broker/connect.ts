@@ -47,6 +47,15 @@ export function daemonAvailability(online: boolean): string {
   return JSON.stringify({ v: 1, online });
 }
 
+/**
+ * mqtt.js logs through the `debug` package, whose calls build their arguments on every
+ * packet even when disabled: a no-op logger for any mqtt.js client, unless DEBUG asks
+ * for that output.
+ */
+export function quietMqttLog(): Pick<IClientOptions, 'log'> {
+  return process.env.DEBUG ? {} : { log: () => {} };
+}
+
 /** Backoff for attempt n (0-based): min * 2^n capped at max, with +-20 % jitter. */
 export function reconnectDelay(attempt: number, minMs: number, maxMs: number, random = Math.random): number {
   const base = Math.min(maxMs, minMs * 2 ** Math.min(attempt, 20));
@@ -73,9 +82,11 @@ export function connectBroker(options: ConnectBrokerOptions): MqttClient {
     connectTimeout: 10_000,
     resubscribe: true,
     queueQoSZero: false,
-    // mqtt.js logs through the `debug` package, whose calls allocate their arguments on every
-    // packet even when disabled; a no-op logger unless DEBUG asks for its output.
-    ...(process.env.DEBUG ? {} : { log: () => {} }),
+    // Busy links need no keepalive timer reset on every acknowledgement (a clearTimeout and a
+    // setTimeout each): a PINGREQ goes out every keepalive period instead, and a dead broker
+    // is still noticed within 1.5 periods.
+    reschedulePings: false,
+    ...quietMqttLog(),
   };
   if (options.username !== undefined) clientOptions.username = options.username;
   if (options.password !== undefined) clientOptions.password = options.password;

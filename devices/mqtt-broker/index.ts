@@ -6,6 +6,7 @@ export {
   reconnectDelay,
   redactUrl,
   noDelay,
+  quietMqttLog,
   type BrokerTlsOptions,
   type ConnectBrokerOptions,
 } from './connect.js';

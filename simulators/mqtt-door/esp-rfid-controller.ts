@@ -8,7 +8,7 @@
  */
 import mqtt, { type MqttClient } from 'mqtt';
 import { systemClock, type Clock } from '../../src/clock.js';
-import { noDelay } from '../../devices/mqtt-broker/connect.js';
+import { noDelay, quietMqttLog } from '../../devices/mqtt-broker/connect.js';
 import { Relay } from './relay.js';
 
 export interface EspRfidControllerOptions {
@@ -65,7 +65,7 @@ export class EspRfidController {
   }
 
   async start(): Promise<void> {
-    const client = mqtt.connect(this.o.url, { clientId: `esp-rfid-${this.o.hostname ?? this.o.ip}`, clean: true, protocolVersion: 4, reconnectPeriod: 200 });
+    const client = mqtt.connect(this.o.url, { clientId: `esp-rfid-${this.o.hostname ?? this.o.ip}`, clean: true, protocolVersion: 4, reconnectPeriod: 200, ...quietMqttLog() });
     this.client = client;
     client.on('connect', () => {
       noDelay(client);

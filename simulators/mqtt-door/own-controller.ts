@@ -11,7 +11,7 @@ import { systemClock, type Clock } from '../../src/clock.js';
 import * as own from '../../devices/mqtt-door/dialects/own-v1.js';
 import { payloadCodec } from '../../devices/mqtt-door/payload.js';
 import { RecentIds } from '../../devices/mqtt-door/rejections.js';
-import { noDelay } from '../../devices/mqtt-broker/connect.js';
+import { noDelay, quietMqttLog } from '../../devices/mqtt-broker/connect.js';
 import { Relay } from './relay.js';
 
 export interface OwnControllerOptions {
@@ -69,6 +69,7 @@ export class OwnDialectController {
       reconnectPeriod: 200,
       keepalive: 10,
       will,
+      ...quietMqttLog(),
     });
     this.client = client;
     client.on('connect', () => this.onConnect());
