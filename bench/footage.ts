@@ -31,7 +31,7 @@ function percentile(sorted: number[], p: number): number {
 }
 
 /** CPU seconds (user + system) and RSS in MB of one process, from /proc. */
-function procUsage(pid: number): { cpuS: number; rssMb: number } {
+export function procUsage(pid: number): { cpuS: number; rssMb: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
@@ -78,7 +78,7 @@ async function sample<G extends string>(seconds: number, groups: Record<G, () =>
 }
 
 /** bench/footage-recorder.ts in a child process, asked one thing at a time. */
-function recorderProcess() {
+export function recorderProcess() {
   const child = fork(fileURLToPath(new URL('./footage-recorder.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   return {
     pid: child.pid!,
