@@ -100,7 +100,7 @@ export function connectBroker(options: ConnectBrokerOptions): MqttClient {
     noDelay(client);
     attempt = 0;
     client.options.reconnectPeriod = minMs;
-    log.info({ url: redactUrl(options.url), sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
+    log.info({ url: redactUrl(options.url), ...(options.stream ? { link: 'in-process' } : {}), sessionPresent: connack.sessionPresent }, 'connected to MQTT broker');
     if (options.availabilityTopic) {
       client.publish(options.availabilityTopic, daemonAvailability(true), { qos: 1, retain: true });
     }
