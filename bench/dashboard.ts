@@ -20,6 +20,7 @@ import { parseConfig } from '../src/config/load.js';
 import { startDaemon } from '../src/daemon.js';
 import type { OwnDialectController } from '../simulators/mqtt-door/index.js';
 import type { BenchContext, BenchSuite } from './suite.js';
+import { percentile } from './stats.js';
 
 const PAGES = 20;
 /** Pause between door events (5 a second), so each is measured on its own. */
@@ -30,10 +31,6 @@ const PASSWORD = 'bench reception password';
 /** The checkout root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
 const ROOT = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../..')].find((r) => existsSync(path.join(r, 'web/build.mjs')))!;
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 const wallNow = () => performance.timeOrigin + performance.now();
 
@@ -133,7 +130,6 @@ async function run(ctx: BenchContext): Promise<Record<string, number>> {
     }
     controller.closeDoor(DOOR);
     controller.relay.lock(DOOR);
-    baseline.sort((a, b) => a - b);
     // Twenty tabs of one headless browser: keep the hidden ones at full priority, as twenty screens would be.
     browser = await launchHeadlessChromium(['--disable-renderer-backgrounding', '--disable-background-timer-throttling', '--disable-backgrounding-occluded-windows']);
     const pages = await openDashboards(browser, daemon.url);
@@ -155,13 +151,13 @@ async function run(ctx: BenchContext): Promise<Record<string, number>> {
     }
     current = undefined;
     unsubscribe();
-    const samples = (await latencies(pages, events)).sort((a, b) => a - b);
-    const server = events.flatMap((e) => (e.pushedAt === undefined ? [] : [e.pushedAt - e.firedAt])).sort((a, b) => a - b);
+    const samples = await latencies(pages, events);
+    const server = events.flatMap((e) => (e.pushedAt === undefined ? [] : [e.pushedAt - e.firedAt]));
     ctx.log(`${samples.length} samples (${rounds * 2} door events x ${pages.length} pages)`);
     return {
       dashboard_event_p50_ms: percentile(samples, 50),
       dashboard_event_p99_ms: percentile(samples, 99),
-      dashboard_event_max_ms: samples[samples.length - 1]!,
+      dashboard_event_max_ms: Math.max(...samples),
       dashboard_server_share_p50_ms: percentile(server, 50),
       dashboard_no_browser_baseline_p50_ms: percentile(baseline, 50),
       dashboard_no_browser_baseline_p99_ms: percentile(baseline, 99),

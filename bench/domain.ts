@@ -6,12 +6,9 @@
 import type { BenchSuite } from './suite.js';
 import { createAccessState, decide, indexSite } from '../src/domain/index.js';
 import { makeRng, randomDay, randomSite, simulateDay } from '../src/domain/sim/index.js';
+import { percentile } from './stats.js';
 
 const planning = { defaultGapMinutes: 15, arrivalWindowMinutes: 10, earlyArrivalHoldMinutes: 10 };
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
-}
 
 export const domainSuite: BenchSuite = {
   name: 'domain',
@@ -37,11 +34,10 @@ export const domainSuite: BenchSuite = {
         decideMs.push(performance.now() - t2);
       }
     }
-    decideMs.sort((a, b) => a - b);
     ctx.log(`domain: ${days} simulated days, ${decideMs.length} decisions`);
     return {
-      decide_p50_ms: percentile(decideMs, 0.5),
-      decide_p99_ms: percentile(decideMs, 0.99),
+      decide_p50_ms: percentile(decideMs, 50),
+      decide_p99_ms: percentile(decideMs, 99),
       decisions: decideMs.length,
       plan_day_mean_ms: planMs / days,
       simulate_day_mean_ms: simMs / days,

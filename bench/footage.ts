@@ -21,14 +21,12 @@ import { RtspTestServer } from '../simulators/onvif/rtsp-stream.js';
 import { FileHasher } from '../devices/recorder/file-hasher.js';
 import type { BenchContext, BenchSuite } from './suite.js';
 import type { RecorderJob, RecorderReply } from './footage-recorder.js';
+import { percentile } from './stats.js';
 
 const logger = pino({ level: 'silent' });
 const CAMERAS = 8;
 const TICKS = 100; // /proc/<pid>/stat clock ticks per second (USER_HZ on Linux)
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
-}
 
 /** CPU seconds (user + system) and RSS in MB of one process, from /proc. */
 export function procUsage(pid: number): { cpuS: number; rssMb: number } {
@@ -264,7 +262,6 @@ async function lookup(ctx: BenchContext): Promise<Record<string, number>> {
         for (const cam of ['cam-0', 'cam-3', 'cam-5', 'cam-8']) found += find(cam, from, from + 2 * 3_600_000);
         times.push(performance.now() - t);
       }
-      times.sort((a, b) => a - b);
       return { p99: percentile(times, 99), p50: percentile(times, 50), found: found / 2000 };
     };
     const ids = measure((cam, from, to) => footage.overlappingIds(cam, from, to).length);

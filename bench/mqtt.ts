@@ -26,16 +26,13 @@ import { createMqttDoorDriver, type MqttReaderConfig } from '../devices/mqtt-doo
 import type { ControllersJob, ControllersResult } from './mqtt-controllers.js';
 import { mosquitto, mosquittoAvailable, MOSQUITTO_HINT } from '../simulators/mqtt-broker/mosquitto.js';
 import type { BenchContext, BenchSuite } from './suite.js';
+import { percentile } from './stats.js';
 
 const DOORS = 50;
 const RATE = 200; // presentations per second, across all doors
 const SLOT_MS = 500; // one turn of the daemon or the bare round trip
 const SITE = 'bench';
 
-function percentile(sorted: number[], p: number): number {
-  if (sorted.length === 0) return NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
 
 /** Runs the device side in a child process (bench/mqtt-controllers.ts) and returns its figures. */
 async function controllers(job: ControllersJob): Promise<ControllersResult> {
@@ -116,7 +113,7 @@ async function measure(ctx: BenchContext, url: string, label: string, stream?: (
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
   ctx.log(`${label}: access engine granted ${granted} presentations; ${run.daemon.length} unlocks measured, ${run.bare.length} bare round trips`);
-  return { unlock: run.daemon.sort((a, b) => a - b), bare: run.bare.sort((a, b) => a - b), rate: run.rate };
+  return { unlock: run.daemon, bare: run.bare, rate: run.rate };
 }
 
 /**

@@ -29,6 +29,7 @@ import { createMemoryPortPair, serialPortFactory, type PortFactory, type SerialP
 import { openPtyPair, socatAvailable, type PtyPair } from '../simulators/osdp/pty.js';
 import { BenchPds, type CardSamples, type PdsMessage, type PdsRequest } from './osdp-pds.js';
 import type { BenchContext, BenchSuite } from './suite.js';
+import { percentile } from './stats.js';
 
 const silent = pino({ level: 'silent' });
 
@@ -153,10 +154,6 @@ async function pollsPerSecond(pdCount: number, windowMs: number, ctx: BenchConte
   return rate;
 }
 
-function percentile(values: number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? NaN;
-}
 
 interface CardToOut extends CardSamples {
   /** Credential event -> the OUT handed to the serial port (the driver and bus only; this process's clock). */

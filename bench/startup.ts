@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchContext, BenchSuite } from './suite.js';
+import { percentile } from './stats.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
@@ -47,8 +48,6 @@ async function timeToAnswer(args: string[], env: NodeJS.ProcessEnv, cwd: string)
 
 const BARE = `require('node:http').createServer((q,s)=>s.end('ok')).listen(0,'127.0.0.1',function(){console.log('http://127.0.0.1:'+this.address().port)})`;
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
-
 export const startupSuite: BenchSuite = {
   name: 'startup',
   async run(ctx: BenchContext) {
@@ -73,6 +72,6 @@ export const startupSuite: BenchSuite = {
       bare.push(await timeToAnswer(['-e', BARE], {}, root));
     }
     ctx.log(`daemon ${daemon.map((x) => x.toFixed(0)).join(', ')} ms; bare node ${bare.map((x) => x.toFixed(0)).join(', ')} ms`);
-    return { startup_healthz_ms: median(daemon), startup_bare_node_ms: median(bare), startup_ratio: median(daemon) / median(bare) };
+    return { startup_healthz_ms: percentile(daemon, 50), startup_bare_node_ms: percentile(bare, 50), startup_ratio: percentile(daemon, 50) / percentile(bare, 50) };
   },
 };

@@ -1,0 +1,6 @@
+/** The p-th percentile (0-100) of `values` by nearest rank; NaN for none. `values` is not reordered. */
+export function percentile(values: readonly number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}
