@@ -13,6 +13,7 @@ import { payloadCodec } from '../../devices/mqtt-door/payload.js';
 import { RecentIds } from '../../devices/mqtt-door/rejections.js';
 import { noDelay, quietMqttLog } from '../../devices/mqtt-broker/connect.js';
 import { Relay } from './relay.js';
+import { remember } from '../history.js';
 
 export interface OwnControllerOptions {
   url: string;
@@ -185,7 +186,7 @@ export class OwnDialectController {
     const result = this.commandResult(cmd);
     if (result === 'done') this.apply(cmd);
     const ack: own.AckMsg = { v: 1, commandId: cmd.id, result, at: this.clock.now() };
-    this.acks.push(ack);
+    remember(this.acks, ack);
     this.client?.publish(`${this.base}/ack`, JSON.stringify(ack), { qos: 1 });
   }
 
@@ -200,12 +201,12 @@ export class OwnDialectController {
   private apply(cmd: own.CommandMsg): void {
     switch (cmd.cmd) {
       case 'unlock':
-        if (cmd.reader) this.signals.push({ reader: cmd.reader, signal: 'granted' });
+        if (cmd.reader) remember(this.signals, { reader: cmd.reader, signal: 'granted' });
         return this.relay.unlock(cmd.door, cmd.seconds, cmd.id);
       case 'lock':
         return this.relay.lock(cmd.door);
       case 'feedback':
-        this.signals.push({ reader: cmd.reader, signal: cmd.signal });
+        remember(this.signals, { reader: cmd.reader, signal: cmd.signal });
         return;
       case 'lockdown':
         this.lockdown = cmd.active;

@@ -6,6 +6,7 @@
  */
 import { EventEmitter } from 'node:events';
 import type { Clock } from '../../src/clock.js';
+import { remember } from '../history.js';
 
 export interface UnlockRecord {
   doorId: string;
@@ -34,7 +35,7 @@ export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string]
     const cancel = this.clock.setTimeout(() => this.lock(doorId), seconds * 1000);
     this.open.set(doorId, cancel);
     const record = { doorId, cause, at: this.clock.now(), perfAt: performance.now() };
-    this.unlocks.push(record);
+    remember(this.unlocks, record);
     this.emit('unlock', record);
   }
 

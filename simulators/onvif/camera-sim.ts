@@ -13,6 +13,7 @@ import { SERVICE_NAMESPACES, standard, type Dialect, type EventShape } from './d
 import { answerMedia, type MediaService } from './media-answers.js';
 import * as answers from './soap-answers.js';
 import type { DeviceFacts, NotificationFact } from './soap-answers.js';
+import { remember } from '../history.js';
 
 export interface CameraFaults {
   /** Connections are reset without an answer. */
@@ -71,11 +72,10 @@ interface Subscription {
 }
 
 const SUBSCRIPTION_MS = 120_000;
-const MAX_RECORDED = 10_000;
 
 export class CameraSim {
   readonly faults: CameraFaults = { offline: false, slowMs: 0, malformed: false, authFail: false, skewMs: 0, media2Broken: false, hangPulls: 0, ignoreUnsubscribe: false };
-  /** Action names in order of arrival (expect helpers for tests; the newest 5,000-10,000). */
+  /** Action names in order of arrival (expect helpers for tests; the newest only, see simulators/history.ts). */
   readonly requests: string[] = [];
   /** The same requests with their namespace and path. */
   readonly calls: SimRequest[] = [];
@@ -217,10 +217,8 @@ export class CameraSim {
 
   /** Keeps the newest requests only: a demo simulator runs for days. */
   private record(action: string, body: string, path: string): void {
-    this.requests.push(action);
-    this.calls.push({ action, namespace: bodyNamespace(body), path });
-    if (this.requests.length > MAX_RECORDED) this.requests.splice(0, MAX_RECORDED / 2);
-    if (this.calls.length > MAX_RECORDED) this.calls.splice(0, MAX_RECORDED / 2);
+    remember(this.requests, action);
+    remember(this.calls, { action, namespace: bodyNamespace(body), path });
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -290,7 +288,7 @@ export class CameraSim {
         if (this.faults.hangPulls > 0) return this.holdPull(body, req.url ?? '');
         return this.pull(body, req.url ?? '');
       case 'Unsubscribe':
-        this.unsubscribeRequests.push(this.subscriptionOf(body, req.url ?? '') ?? '(unknown)');
+        remember(this.unsubscribeRequests, this.subscriptionOf(body, req.url ?? '') ?? '(unknown)');
         if (this.faults.ignoreUnsubscribe) return 'hold';
         return this.manage(action, body, req.url ?? '');
       case 'Renew':
@@ -336,7 +334,7 @@ export class CameraSim {
 
   private holdPull(body: string, url: string): 'hold' {
     this.faults.hangPulls -= 1;
-    this.hungPullSubscriptions.push(this.subscriptionOf(body, url) ?? '(unknown)');
+    remember(this.hungPullSubscriptions, this.subscriptionOf(body, url) ?? '(unknown)');
     return 'hold';
   }
 

@@ -13,6 +13,7 @@ import {
   NakReason, OutControl, clientUidOf, decodeCommand, encodeReply, type Command, type LedControl, type PdIdentity, type Reply,
 } from '../../devices/osdp/messages/index.js';
 import { SimPdSecure, type SimSecureOptions } from './sim-secure.js';
+import { remember } from '../history.js';
 
 export type SimFault =
   | { kind: 'none' }
@@ -39,18 +40,6 @@ export interface OutputChange {
 }
 
 const NO_SB = undefined;
-/**
- * A PD polled flat out accepts thousands of commands a second: an unbounded log would
- * grow the heap without end (and every young-generation GC would copy it, stalling the
- * event loop the CP shares with the simulator in tests and benchmarks).
- */
-const HISTORY = 1000;
-
-function remember<T>(log: T[], entry: T): void {
-  log.push(entry);
-  if (log.length > 2 * HISTORY) log.splice(0, log.length - HISTORY);
-}
-
 export class SimulatedPd {
   /** Changes after osdp_COMSET (section 6.13), once the osdp_COM reply has gone out. */
   address: number;
@@ -65,11 +54,11 @@ export class SimulatedPd {
   lastBuzzer?: Extract<Command, { type: 'buz' }>;
   lastText?: string;
   fault: SimFault = { kind: 'none' };
-  /** The last commands accepted (at most HISTORY), newest last (for expect helpers). */
+  /** The latest commands accepted (see simulators/history.ts), newest last (for expect helpers). */
   readonly received: Command[] = [];
   /** Every command accepted since start, by type: unlike `received`, never trimmed, so counts stay true while polls flood in. */
   private readonly receivedCounts = new Map<Command['type'], number>();
-  /** The last output changes (at most HISTORY), newest last. */
+  /** The latest output changes, newest last. */
   readonly outputChanges: OutputChange[] = [];
   private readonly reports: Reply[] = [];
   private readonly outputListeners = new Set<(c: OutputChange) => void>();
