@@ -31,7 +31,6 @@ const PASSWORD = 'bench reception password';
 /** The checkout root, whether this runs from bench/ (tsx) or dist/bench/ (built). */
 const ROOT = [path.resolve(import.meta.dirname, '..'), path.resolve(import.meta.dirname, '../..')].find((r) => existsSync(path.join(r, 'web/build.mjs')))!;
 
-
 const wallNow = () => performance.timeOrigin + performance.now();
 
 /**

@@ -27,7 +27,6 @@ const logger = pino({ level: 'silent' });
 const CAMERAS = 8;
 const TICKS = 100; // /proc/<pid>/stat clock ticks per second (USER_HZ on Linux)
 
-
 /** CPU seconds (user + system) and RSS in MB of one process, from /proc. */
 export function procUsage(pid: number): { cpuS: number; rssMb: number } {
   try {

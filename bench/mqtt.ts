@@ -33,7 +33,6 @@ const RATE = 200; // presentations per second, across all doors
 const SLOT_MS = 500; // one turn of the daemon or the bare round trip
 const SITE = 'bench';
 
-
 /** Runs the device side in a child process (bench/mqtt-controllers.ts) and returns its figures. */
 async function controllers(job: ControllersJob): Promise<ControllersResult> {
   const child = fork(fileURLToPath(new URL('./mqtt-controllers.js', import.meta.url)), [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });

@@ -154,7 +154,6 @@ async function pollsPerSecond(pdCount: number, windowMs: number, ctx: BenchConte
   return rate;
 }
 
-
 interface CardToOut extends CardSamples {
   /** Credential event -> the OUT handed to the serial port (the driver and bus only; this process's clock). */
   cp: number[];
