@@ -6,6 +6,7 @@ export {
   reconnectDelay,
   redactUrl,
   noDelay,
+  flushNow,
   quietMqttLog,
   type BrokerTlsOptions,
   type ConnectBrokerOptions,

@@ -5,6 +5,7 @@
  * message to its dialect, and never lets bad input throw or open a door.
  */
 import type { ISubscriptionMap, MqttClient } from 'mqtt';
+import { flushNow } from '../mqtt-broker/connect.js';
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
 import type { DeviceEvent, DoorDriver } from '../../src/domain/device-events.js';
@@ -178,6 +179,9 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
         if (!handled) log.warn({ type: command.type, doorId: 'doorId' in command ? command.doorId : undefined }, 'no MQTT controller for this command');
       } catch (e) {
         log.error({ err: (e as Error).message, type: command.type }, 'command failed');
+      } finally {
+        // On the wire before the caller's bookkeeping, not at the end of its turn.
+        flushNow(client);
       }
     },
     onEvent(listener) {

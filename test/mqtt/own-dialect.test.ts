@@ -1,5 +1,6 @@
 /** Own dialect v1 end to end on the embedded broker: driver <-> simulated controller. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { Writable } from 'node:stream';
 import mqtt from 'mqtt';
 import type { EmbeddedBroker } from '../../devices/mqtt-broker/index.js';
 import { OwnDialectController } from '../../simulators/mqtt-door/index.js';
@@ -51,6 +52,16 @@ describe('own dialect on the embedded broker', () => {
     harness.driver.execute(command);
     await sim.relay.expectNoUnlock(DOOR, 300);
     expect(harness.driver.stats().commands['dropped-duplicate']).toBe(1);
+  });
+
+  it('hands a door command to the socket before execute returns, not at the end of the caller\'s turn', async () => {
+    const stream = harness.client.stream as Writable;
+    const unlocked = sim.relay.expectUnlock(DOOR);
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'c-now', expiresAt: Date.now() + 5000 });
+    // Still inside this turn (the access engine's bookkeeping runs here): nothing is held back.
+    expect(stream.writableCorked).toBe(0);
+    expect(stream.writableLength).toBe(0);
+    expect((await unlocked).cause).toBe('c-now');
   });
 
   it('never sends an expired unlock, and the controller refuses late or replayed ones itself', async () => {
