@@ -134,8 +134,8 @@ export function accessEngine(deps: AccessEngineDeps) {
     const before = state;
     const result = decide(state, input, clock.now());
     state = result.state;
-    // Hot path first: commands to the doors before any disk write (drivers put them on the
-    // wire before returning, so the bookkeeping below does not delay them).
+    // Hot path first: commands to the doors before any disk write (the MQTT driver puts them
+    // on the wire before returning; the OSDP driver queues them for the bus's next turn).
     for (const e of result.effects) if (e.type === 'door') send(e.command);
     persist(result.decision, result.effects, input);
     const patch = snapshotPatch(before, state);
