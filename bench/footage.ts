@@ -169,10 +169,13 @@ async function recording(ctx: BenchContext): Promise<Record<string, number>> {
   for (const name of names) rtsp.publish(ctx.quick ? { name, fps: 10, keyframeSeconds: 1 } : { name, width: 640, height: 360, fps: 15, keyframeSeconds: 1, bitrate: '1M' });
   try {
     await new Promise((r) => setTimeout(r, 1500));
-    // The daemon process's own CPU while not recording (start-up's collections happen before the samples).
+    // The daemon process's own CPU while not recording, once start-up has settled: sampled
+    // straight after set-up it counted start-up's compilation and collections (27 ms in the
+    // first 15 s, nothing after, by /proc/<pid>/task/*/schedstat), as the phases below do not.
     const idleSeconds = ctx.quick ? 3 : 30;
     const idleProbe = recorderProcess();
     await idleProbe.ask({ kind: 'setup', uris: {}, dataDir: path.join(root, 'idle'), segmentSeconds }, 'ready');
+    await new Promise((r) => setTimeout(r, ctx.quick ? 1000 : 10_000));
     const idle = await sample(idleSeconds, { node: () => [idleProbe.pid] });
     await idleProbe.ask({ kind: 'stop' }, 'stopped');
     // Side by side in both orders (a crossover): one group recording after the other was
