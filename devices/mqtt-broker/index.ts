@@ -6,7 +6,6 @@ export {
   reconnectDelay,
   redactUrl,
   noDelay,
-  flushNow,
   quietMqttLog,
   type BrokerTlsOptions,
   type ConnectBrokerOptions,
