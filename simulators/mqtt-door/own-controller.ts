@@ -52,7 +52,11 @@ export class OwnDialectController {
     this.base = own.ownDeviceBase(o.topicPrefix, o.siteId, o.deviceId);
     this.relay = new Relay(this.clock);
     for (const doorId of new Set(o.readers.values())) this.doors.set(doorId, { open: false, tamper: false, cancelHeld: () => undefined });
-    this.relay.on('unlock', (r) => this.publishState(r.doorId));
+    // State is republished on a change (docs/mqtt.md): an unlock that only restarts an open
+    // relay's timer changes nothing a subscriber can see.
+    this.relay.on('unlock', (r) => {
+      if (!r.extended) this.publishState(r.doorId);
+    });
     this.relay.on('lock', (doorId) => this.publishState(doorId));
   }
 

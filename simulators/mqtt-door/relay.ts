@@ -15,6 +15,8 @@ export interface UnlockRecord {
   at: number;
   /** performance.now() when the relay opened, for latency measurements. */
   perfAt: number;
+  /** The relay was already open: its timer restarted and the lock state did not change. */
+  extended: boolean;
 }
 
 export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string] }> {
@@ -31,10 +33,11 @@ export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string]
 
   /** Energise the relay for `seconds`; a second unlock while open restarts the timer. */
   unlock(doorId: string, seconds: number, cause: string): void {
+    const extended = this.open.has(doorId);
     this.open.get(doorId)?.();
     const cancel = this.clock.setTimeout(() => this.lock(doorId), seconds * 1000);
     this.open.set(doorId, cancel);
-    const record = { doorId, cause, at: this.clock.now(), perfAt: performance.now() };
+    const record = { doorId, cause, at: this.clock.now(), perfAt: performance.now(), extended };
     remember(this.unlocks, record);
     this.emit('unlock', record);
   }

@@ -64,6 +64,24 @@ describe('own dialect on the embedded broker', () => {
     expect((await unlocked).cause).toBe('c-now');
   });
 
+  it('republishes door state when the lock state changes, not when an unlock only extends an open relay', async () => {
+    const watcher = await mqtt.connectAsync(broker.url);
+    const states: { locked: boolean }[] = [];
+    watcher.on('message', (_t, payload, packet) => {
+      if (!packet.retain) states.push(JSON.parse(payload.toString()) as { locked: boolean });
+    });
+    await watcher.subscribeAsync(`${PREFIX}/${SITE}/${DEVICE}/door/${DOOR}/state`, { qos: 1 });
+    const unlock = (commandId: string) => harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 1, commandId, expiresAt: Date.now() + 5000 });
+    unlock('first');
+    await sim.relay.expectUnlock(DOOR);
+    unlock('again');
+    const again = await sim.relay.expectUnlock(DOOR);
+    expect(again.extended).toBe(true);
+    await until(() => states.length >= 2, 3000, 'relocked state');
+    expect(states.map((s) => s.locked)).toEqual([false, true]);
+    await watcher.endAsync();
+  });
+
   it('never sends an expired unlock, and the controller refuses late or replayed ones itself', async () => {
     harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'late', expiresAt: Date.now() - 1 });
     expect(harness.driver.stats().commands['dropped-expired']).toBe(1);
