@@ -82,8 +82,9 @@ function benchConfig(dataDir: string) {
 /** The daemon's side (store, access engine, MQTT driver) on the broker at `url`, and the figures of one broker. */
 async function measure(ctx: BenchContext, url: string, label: string, stream?: () => Duplex): Promise<{ unlock: number[]; bare: number[]; rate: number }> {
   const logger = pino({ level: 'silent' });
-  // p99 is the 48th slowest of about 4,800 per side; with 12 s it moved by a millisecond between runs.
-  const ms = ctx.quick ? 3000 : 24_000;
+  // p99 is the 120th slowest of about 12,000 per side. With 24 s (4,800 per side) a bootstrap of
+  // one run put the added p99 within about ±0.33 ms (90%), and runs moved by as much; with 12 s, by a millisecond.
+  const ms = ctx.quick ? 3000 : 60_000;
   const dataDir = mkdtempSync(path.join(tmpdir(), 'contactd-bench-'));
   const config = benchConfig(dataDir);
   const store = openStore(dataDir, systemClock);

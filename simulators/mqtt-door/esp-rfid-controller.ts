@@ -41,6 +41,8 @@ export class EspRfidController {
   readonly users = new Map<string, StoredUser>();
   droppedWrongIp = 0;
   reboots = 0;
+  /** When the message being handled reached the device (performance.now()), for the unlock it may cause. */
+  private messagePerfAt = 0;
   private client: MqttClient | undefined;
   private readonly clock: Clock;
   private cancelHeartbeat = () => {};
@@ -137,6 +139,7 @@ export class EspRfidController {
   }
 
   private onMessage(payload: Buffer): void {
+    this.messagePerfAt = performance.now();
     if (payload.length >= 2048) return; // beyond the firmware's buffer
     let msg: unknown;
     try {
@@ -164,7 +167,7 @@ export class EspRfidController {
   private openByCommand(relayNo: number): void {
     const doorId = this.o.doors[relayNo - 1];
     if (!doorId) return;
-    this.relay.unlock(doorId, this.o.relaySeconds ?? 5, 'opendoor');
+    this.relay.unlock(doorId, this.o.relaySeconds ?? 5, 'opendoor', this.messagePerfAt);
     this.send({ type: 'access', time: this.unixNow(), isKnown: 'true', access: 'Always', username: 'MQTT', uid: ' ', hostname: this.hostname, doorName: doorId });
   }
 

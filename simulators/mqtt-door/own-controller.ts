@@ -78,7 +78,7 @@ export class OwnDialectController {
     });
     this.client = client;
     client.on('connect', () => this.onConnect());
-    client.on('message', (topic, payload) => this.onCommand(payload));
+    client.on('message', (_topic, payload) => this.onCommand(payload, performance.now()));
     client.on('error', () => undefined);
     await new Promise<void>((resolve) => client.once('connect', () => resolve()));
   }
@@ -180,7 +180,7 @@ export class OwnDialectController {
     return id;
   }
 
-  private onCommand(payload: Buffer): void {
+  private onCommand(payload: Buffer, receivedPerfAt: number): void {
     const decoded = commandCodec.decode(payload);
     if (!decoded.ok) {
       this.badCommands++;
@@ -188,7 +188,7 @@ export class OwnDialectController {
     }
     const cmd = decoded.value;
     const result = this.commandResult(cmd);
-    if (result === 'done') this.apply(cmd);
+    if (result === 'done') this.apply(cmd, receivedPerfAt);
     const ack: own.AckMsg = { v: 1, commandId: cmd.id, result, at: this.clock.now() };
     remember(this.acks, ack);
     this.client?.publish(`${this.base}/ack`, JSON.stringify(ack), { qos: 1 });
@@ -202,11 +202,11 @@ export class OwnDialectController {
     return 'done';
   }
 
-  private apply(cmd: own.CommandMsg): void {
+  private apply(cmd: own.CommandMsg, receivedPerfAt: number): void {
     switch (cmd.cmd) {
       case 'unlock':
         if (cmd.reader) remember(this.signals, { reader: cmd.reader, signal: 'granted' });
-        return this.relay.unlock(cmd.door, cmd.seconds, cmd.id);
+        return this.relay.unlock(cmd.door, cmd.seconds, cmd.id, receivedPerfAt);
       case 'lock':
         return this.relay.lock(cmd.door);
       case 'feedback':

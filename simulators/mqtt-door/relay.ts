@@ -15,6 +15,8 @@ export interface UnlockRecord {
   at: number;
   /** performance.now() when the relay opened, for latency measurements. */
   perfAt: number;
+  /** performance.now() when the command that opened it reached the controller (perfAt for a local grant). */
+  receivedPerfAt: number;
   /** The relay was already open: its timer restarted and the lock state did not change. */
   extended: boolean;
 }
@@ -31,13 +33,17 @@ export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string]
     return this.open.has(doorId);
   }
 
-  /** Energise the relay for `seconds`; a second unlock while open restarts the timer. */
-  unlock(doorId: string, seconds: number, cause: string): void {
+  /**
+   * Energise the relay for `seconds`; a second unlock while open restarts the timer.
+   * `receivedPerfAt`: when the command reached the controller (performance.now()).
+   */
+  unlock(doorId: string, seconds: number, cause: string, receivedPerfAt?: number): void {
     const extended = this.open.has(doorId);
     this.open.get(doorId)?.();
     const cancel = this.clock.setTimeout(() => this.lock(doorId), seconds * 1000);
     this.open.set(doorId, cancel);
-    const record = { doorId, cause, at: this.clock.now(), perfAt: performance.now(), extended };
+    const perfAt = performance.now();
+    const record: UnlockRecord = { doorId, cause, at: this.clock.now(), perfAt, receivedPerfAt: receivedPerfAt ?? perfAt, extended };
     remember(this.unlocks, record);
     this.emit('unlock', record);
   }

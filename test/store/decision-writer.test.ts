@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pino from 'pino';
 import { ManualClock } from '../../src/clock.js';
 import { snapshotPatch, type AccessSnapshot } from '../../src/domain/access-snapshot.js';
-import { createDecisionWriter, type DecisionWriter } from '../../src/store/decision-writer.js';
+import { batchDelayMs, createDecisionWriter, type DecisionWriter } from '../../src/store/decision-writer.js';
 import { openStore, type Store } from '../../src/store/store.js';
 import { removeTempDirs, tempDir } from '../helpers/tmp.js';
 
@@ -23,7 +23,7 @@ afterEach(async () => {
   removeTempDirs();
 });
 
-function setUp(opts: { thread?: boolean; file?: string } = {}) {
+function setUp(opts: { thread?: boolean; file?: string; batchSpacingMs?: number } = {}) {
   const clock = new ManualClock(Date.UTC(2026, 10, 24, 9));
   store = openStore(tempDir(), clock);
   writer = createDecisionWriter({ store, now: () => clock.now(), logger, ...opts });
@@ -45,6 +45,32 @@ async function writeDecisions(w: DecisionWriter, n: number): Promise<AccessSnaps
 }
 
 describe('decision writer', () => {
+  it('gathers a batch for the window after a quiet spell, and spaces batches out under a stream', () => {
+    expect(batchDelayMs(1000, undefined, 4, 20)).toBe(4);
+    expect(batchDelayMs(1000, 900, 4, 20)).toBe(4);
+    expect(batchDelayMs(1000, 990, 4, 20)).toBe(10);
+    expect(batchDelayMs(1000, 999, 4, 20)).toBe(19);
+    expect(batchDelayMs(1000, 1000, 0, 0)).toBe(0);
+  });
+
+  it('commits a stream of decisions in fewer batches than decisions, in order, losing none', async () => {
+    const { store, writer } = setUp({ batchSpacingMs: 200 });
+    let state = EMPTY;
+    // One decision every 6 ms: longer than the 4-ms window, so without spacing each would be a batch of its own.
+    for (let i = 0; i < 10; i++) {
+      const next: AccessSnapshot = { ...state, possible: { ...state.possible, [`p${i}`]: [`z${i}`] }, seq: state.seq + 1 };
+      writer.record({ at: 1000 + i, doorId: 'd0', outcome: 'granted', code: 'OK', reason: `tap ${i}` });
+      writer.patch(snapshotPatch(state, next)!);
+      state = next;
+      await new Promise((r) => setTimeout(r, 6));
+    }
+    await writer.settled();
+    expect(writer.batches).toBeGreaterThanOrEqual(2);
+    expect(writer.batches).toBeLessThanOrEqual(4);
+    expect(store.decisions.list({ limit: 100 }).map((d) => d.reason).reverse()).toEqual(Array.from({ length: 10 }, (_, i) => `tap ${i}`));
+    expect(store.accessState.load()).toEqual(state);
+  });
+
   it('commits every decision in order and the final access state, on its own thread', async () => {
     const { store: s, writer: w } = setUp();
     expect(w.mode).toBe('worker');
