@@ -71,6 +71,9 @@ export function footageRepo(db: Db, now: () => number) {
   const insertTag = db.prepare('INSERT OR IGNORE INTO footage_tags (segment_id, kind, ref_id, created_at) VALUES (?, ?, ?, ?)');
   const tagsOf = db.prepare('SELECT segment_id, kind, ref_id FROM footage_tags WHERE segment_id = ?');
   const markDeleted = db.prepare('UPDATE footage_segments SET deleted_at = ?, deleted_reason = ? WHERE id = ?');
+  // Run on every segment close and every gap: prepared once.
+  const holdsAfter = db.prepare('SELECT * FROM footage_holds WHERE to_at > ?');
+  const insertGap = db.prepare('INSERT INTO footage_gaps (camera_id, from_at, to_at, reason) VALUES (?, ?, ?, ?)');
   // Keyset pagination on (end_at, id): tagged rows already passed over are not scanned again.
   const untagged = db.prepare(
     `SELECT s.* FROM footage_segments s WHERE s.deleted_at IS NULL AND s.end_at < ? AND (s.end_at > ? OR (s.end_at = ? AND s.id > ?))
@@ -129,7 +132,7 @@ export function footageRepo(db: Db, now: () => number) {
     },
     /** Holds whose window reaches past `at` (they still catch newly closed segments). */
     holdsEndingAfter(at: number): EvidenceHold[] {
-      const rows = db.prepare('SELECT * FROM footage_holds WHERE to_at > ?').all(at) as {
+      const rows = holdsAfter.all(at) as {
         id: string;
         alert_id: string | null;
         zone_id: string | null;
@@ -149,7 +152,7 @@ export function footageRepo(db: Db, now: () => number) {
       }));
     },
     addGap(g: Gap): void {
-      db.prepare('INSERT INTO footage_gaps (camera_id, from_at, to_at, reason) VALUES (?, ?, ?, ?)').run(g.cameraId, g.fromAt, g.toAt, g.reason);
+      insertGap.run(g.cameraId, g.fromAt, g.toAt, g.reason);
     },
     gaps(cameraId: string, from: number, to: number): Gap[] {
       return (
