@@ -46,8 +46,13 @@ describe('own dialect on the embedded broker', () => {
   it('unlocks on a live command and acts on a command id at most once', async () => {
     const unlocked = sim.relay.expectUnlock(DOOR);
     const command = { type: 'unlock' as const, doorId: DOOR, seconds: 2, commandId: 'c-1', expiresAt: Date.now() + 5000 };
+    const sentAt = performance.now();
     harness.driver.execute(command);
-    expect((await unlocked).cause).toBe('c-1');
+    const record = await unlocked;
+    expect(record.cause).toBe('c-1');
+    // The record tells the command's arrival at the controller from the relay's opening (benchmark timing).
+    expect(record.receivedPerfAt).toBeGreaterThan(sentAt);
+    expect(record.receivedPerfAt).toBeLessThanOrEqual(record.perfAt);
     await harness.waitFor((e) => e.type === 'lock-state' && !e.locked);
     harness.driver.execute(command);
     await sim.relay.expectNoUnlock(DOOR, 300);
