@@ -7,7 +7,8 @@
  * broker (as in `npm start`), which shares this process with the daemon and the
  * baseline's responder, and with Mosquitto (the production broker) when installed. The
  * decision is the daemon's real access engine (pure decision, then the decision record
- * and state snapshot in SQLite) on a generated 50-door site with one staff card per door.
+ * and state snapshot in SQLite) on a generated 50-door site with one staff card per door,
+ * with the listeners a running daemon has on every decision (live feed, alerts, footage tagger).
  */
 import { fork } from 'node:child_process';
 import type { Duplex } from 'node:stream';
@@ -20,6 +21,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { parseConfig } from '../src/config/load.js';
 import { createServices } from '../src/services/index.js';
+import { createFootageServices } from '../src/footage/index.js';
 import { openStore } from '../src/store/store.js';
 import { connectBroker, noDelay, quietMqttLog, startEmbeddedBroker } from '../devices/mqtt-broker/index.js';
 import { createMqttDoorDriver, type MqttReaderConfig } from '../devices/mqtt-door/index.js';
@@ -94,6 +96,13 @@ async function measure(ctx: BenchContext, url: string, label: string, stream?: (
     store.credentials.issue({ personId: staff.id, kind: 'card', value: `card-${i}` });
   }
   services.access.reload('bench staff issued');
+  // What else hears every decision in a running daemon: the dashboards' live feed, the alert
+  // rules and the footage tagger (its sightings). They run after the unlock has gone out,
+  // but on the same event loop as the next tap.
+  const footage = createFootageServices({ store, config, clock: systemClock, logger, bus: services.bus, streamUri: () => undefined });
+  services.live.start();
+  services.alerts.start();
+  await footage.service.start();
   const readers: MqttReaderConfig[] = Array.from({ length: DOORS }, (_, i) => ({ readerId: `d${i}-in`, doorId: `d${i}`, controller: { kind: 'mqtt', deviceId: `d${i}` } }));
   const client = connectBroker({ url, clientId: 'bench-contactd', logger, ...(stream ? { stream } : {}) });
   await new Promise<void>((r) => client.once('connect', () => r()));
@@ -109,6 +118,9 @@ async function measure(ctx: BenchContext, url: string, label: string, stream?: (
   await driver.stop();
   await client.endAsync();
   await services.access.stop();
+  await footage.service.stop();
+  services.alerts.stop();
+  services.live.stop();
   const granted = store.decisions.list({ limit: 100_000 }).filter((d) => d.outcome === 'granted').length;
   store.close();
   rmSync(dataDir, { recursive: true, force: true });
