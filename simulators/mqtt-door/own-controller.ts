@@ -46,17 +46,15 @@ export class OwnDialectController {
   private readonly base: string;
   private readonly doors = new Map<string, DoorSim>();
   private readonly seen = new RecentIds(4096);
+  /** The state last published per door, as open|locked|tamper. */
+  private readonly published = new Map<string, string>();
 
   constructor(private readonly o: OwnControllerOptions) {
     this.clock = o.clock ?? systemClock;
     this.base = own.ownDeviceBase(o.topicPrefix, o.siteId, o.deviceId);
     this.relay = new Relay(this.clock);
     for (const doorId of new Set(o.readers.values())) this.doors.set(doorId, { open: false, tamper: false, cancelHeld: () => undefined });
-    // State is republished on a change (docs/mqtt.md): an unlock that only restarts an open
-    // relay's timer changes nothing a subscriber can see.
-    this.relay.on('unlock', (r) => {
-      if (!r.extended) this.publishState(r.doorId);
-    });
+    this.relay.on('unlock', (r) => this.publishState(r.doorId));
     this.relay.on('lock', (doorId) => this.publishState(doorId));
   }
 
@@ -161,14 +159,22 @@ export class OwnDialectController {
     if (!c) return;
     noDelay(c);
     c.publish(`${this.base}/availability`, JSON.stringify({ v: 1, online: true, firmware: 'contactd-sim 1' }), { qos: 1, retain: true });
-    for (const doorId of this.doors.keys()) this.publishState(doorId);
+    for (const doorId of this.doors.keys()) this.publishState(doorId, true);
     c.subscribe(`${this.base}/cmd`, { qos: 1 });
   }
 
-  private publishState(doorId: string): void {
+  /**
+   * Door state is published on a change (docs/mqtt.md), e.g. not when an unlock only restarts
+   * an open relay's timer; on connect it is published whatever was sent before.
+   */
+  private publishState(doorId: string, always = false): void {
     const d = this.doors.get(doorId);
     if (!d || !this.client) return;
-    const state: own.DoorStateMsg = { v: 1, at: this.clock.now(), open: d.open, locked: !this.relay.isUnlocked(doorId), tamper: d.tamper };
+    const locked = !this.relay.isUnlocked(doorId);
+    const key = `${d.open}|${locked}|${d.tamper}`;
+    if (!always && this.published.get(doorId) === key) return;
+    this.published.set(doorId, key);
+    const state: own.DoorStateMsg = { v: 1, at: this.clock.now(), open: d.open, locked, tamper: d.tamper };
     this.client.publish(`${this.base}/door/${doorId}/state`, JSON.stringify(state), { qos: 1, retain: true });
   }
 

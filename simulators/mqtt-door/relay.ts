@@ -17,8 +17,6 @@ export interface UnlockRecord {
   perfAt: number;
   /** performance.now() when the command that opened it reached the controller (perfAt for a local grant). */
   receivedPerfAt: number;
-  /** The relay was already open: its timer restarted and the lock state did not change. */
-  extended: boolean;
 }
 
 export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string] }> {
@@ -38,12 +36,11 @@ export class Relay extends EventEmitter<{ unlock: [UnlockRecord]; lock: [string]
    * `receivedPerfAt`: when the command reached the controller (performance.now()).
    */
   unlock(doorId: string, seconds: number, cause: string, receivedPerfAt?: number): void {
-    const extended = this.open.has(doorId);
     this.open.get(doorId)?.();
     const cancel = this.clock.setTimeout(() => this.lock(doorId), seconds * 1000);
     this.open.set(doorId, cancel);
     const perfAt = performance.now();
-    const record: UnlockRecord = { doorId, cause, at: this.clock.now(), perfAt, receivedPerfAt: receivedPerfAt ?? perfAt, extended };
+    const record: UnlockRecord = { doorId, cause, at: this.clock.now(), perfAt, receivedPerfAt: receivedPerfAt ?? perfAt };
     remember(this.unlocks, record);
     this.emit('unlock', record);
   }
