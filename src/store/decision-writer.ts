@@ -9,7 +9,7 @@
  * last 4 ms of them, or 20 ms under a steady stream. Reception actions do not come here:
  * they are committed (with their audit record) before the API answers.
  *
- * Falls back to committing on the main thread (still batched per turn) for an
+ * Falls back to committing on the main thread (in the same batches) for an
  * in-memory database, or if the worker cannot start or dies; a batch the worker did not
  * acknowledge is then written again here, so nothing queued is lost.
  */
