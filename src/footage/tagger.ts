@@ -32,6 +32,8 @@ export const VISIT_MARGIN_MS = 10 * 60_000;
 
 /** Bookings whose movements may reach this far from a segment are considered (planning horizon). */
 const LOOKAROUND_MS = 4 * 3_600_000;
+/** Decisions within this span share one lookup of who takes part in a booking around them. */
+const PARTICIPANTS_SPAN_MS = 3_600_000;
 
 export function createFootageTagger(d: FootageTaggerDeps) {
   const marginMs = d.marginMs ?? VISIT_MARGIN_MS;
@@ -97,7 +99,24 @@ export function createFootageTagger(d: FootageTaggerDeps) {
       if (retagDue.size > 0) scheduleRetag(500);
     }, delayMs);
   };
+  /**
+   * Who takes part in a booking around a span of time. Most decisions are staff at their
+   * doors: theirs are no sightings, and this spares each of them a bookings query on the
+   * event loop that answers the next tap. Dropped when bookings change.
+   */
+  let participantsNear: { from: number; to: number; people: ReadonlySet<string> } | undefined;
+  const takesPartAround = (personId: string, at: number): boolean => {
+    let near = participantsNear;
+    if (!near || at < near.from || at >= near.to) {
+      const from = at;
+      const to = at + PARTICIPANTS_SPAN_MS;
+      const bookings = d.store.bookings.listOverlapping(from - LOOKAROUND_MS, to + LOOKAROUND_MS);
+      near = participantsNear = { from, to, people: new Set(bookings.flatMap((b) => b.participants.map((p) => p.personId))) };
+    }
+    return near.people.has(personId);
+  };
   const sighted = (decision: { personId: string; doorId: string; at: number }) => {
+    if (!takesPartAround(decision.personId, decision.at)) return;
     const sighting = sightingOf(decision, doors);
     if (!sighting) return;
     for (const b of d.store.bookings.listOverlapping(decision.at - LOOKAROUND_MS, decision.at + LOOKAROUND_MS)) {
@@ -183,6 +202,7 @@ export function createFootageTagger(d: FootageTaggerDeps) {
       if (!d.bus) return;
       unsubscribers.push(
         d.bus.on('bookings-changed', ({ bookingId }) => {
+          participantsNear = undefined;
           const n = tagger.retagBooking(bookingId);
           d.logger.debug({ bookingId, segments: n }, 'footage retagged after a booking change');
         }),

@@ -88,4 +88,34 @@ describe('the tagger retags a visit after a sighting', () => {
       f.store.close();
     }
   });
+
+  it('a participant of a booking made after staff decisions were heard is still sighted (who takes part is looked up again when bookings change)', async () => {
+    const f = footageFixture();
+    const bus = new EventBus();
+    const tagger = createFootageTagger({ store: f.store, footage: f.footage, site: f.config.site, clock: f.clock, logger: pino({ level: 'silent' }), bus, evidence: { beforeSeconds: 60, afterSeconds: 240 } });
+    tagger.start();
+    const hear = (personId: string, doorId: string, readerId: string, min: number) => {
+      const decision = { outcome: 'granted' as const, code: 'MOVEMENT' as const, reason: 'in', personId, doorId, at: START + min * MIN };
+      f.store.decisions.record({ ...decision, readerId });
+      bus.emit('access-decision', { decision });
+    };
+    try {
+      const staff = f.store.people.create({ kind: 'staff', fullName: 'Sam Staff' });
+      hear(staff.id, 'gate-a', 'gate-a-in', 5);
+      const late = f.store.people.create({ kind: 'adult', fullName: 'Lena Late' });
+      const second = f.store.bookings.create(
+        { id: f.store.bookings.newId(), caseId: f.caseRecord.id, roomId: 'room-2', serviceType: 'supervised', start: START, end: START + 60 * MIN, localDate: '2026-11-07', participants: [{ personId: late.id, role: 'visiting-parent' }], status: 'booked' },
+        [],
+      );
+      bus.emit('bookings-changed', { bookingId: second.id, reason: 'created' });
+      const segment = f.closeSegment('cam-carpark-a', 14, 15);
+      hear(late.id, 'gate-a', 'gate-a-in', 10);
+      hear(late.id, 'front-a', 'front-a-in', 20);
+      await new Promise((r) => setTimeout(r, 50));
+      expect(f.footage.tags(segment.id)).toContainEqual({ segmentId: segment.id, kind: 'visit', refId: second.id });
+    } finally {
+      tagger.stop();
+      f.store.close();
+    }
+  });
 });
