@@ -13,7 +13,7 @@ import { DEFAULT_MAX_CREDENTIAL_AGE_MS, type CommandOutcome, type DriverContext 
 import type { CredentialEntry, SyncResult } from './credential-sync.js';
 import type { EspRfidDialect } from './dialects/esp-rfid-dev.js';
 import { EspRfid } from './esp-rfid.js';
-import { OwnDialect } from './own-dialect.js';
+import { DEFAULT_ACK_GRACE_MS, OwnDialect } from './own-dialect.js';
 import type { RejectReason } from './payload.js';
 import { groupEspRfidDevices, groupOwnDevices, type MqttReaderConfig } from './readers.js';
 import { RejectionCounters, type DeviceCounters } from './rejections.js';
@@ -29,6 +29,8 @@ export interface MqttDoorDriverOptions {
   maxCredentialAgeMs?: number;
   /** Lifetime of lock/feedback/lockdown commands (own dialect). Default 30 s. */
   commandTtlMs?: number;
+  /** Own dialect: how long after an unlock/lock/lockdown's expiry a missing ack is reported. Default 2 s. */
+  ackGraceMs?: number;
   espRfid?: {
     dialect?: EspRfidDialect;
     /** Default: the dialect's (181 s). */
@@ -85,6 +87,9 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
         }
       }
     },
+    commandFailed: (failure) => {
+      queueMicrotask(() => ctx.emit({ type: 'door-command-failed', ...failure, at: clock.now() }));
+    },
     accept: (deviceId) => counters.accept(deviceId),
     reject: (deviceId, reason: RejectReason, detail, topic) => {
       counters.reject(deviceId, reason);
@@ -100,6 +105,7 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
     devices: groupOwnDevices(options.readers),
     maxCredentialAgeMs,
     commandTtlMs: options.commandTtlMs ?? 30_000,
+    ackGraceMs: options.ackGraceMs ?? DEFAULT_ACK_GRACE_MS,
   });
   const esp = new EspRfid(ctx, {
     devices: groupEspRfidDevices(options.readers),
@@ -164,6 +170,7 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
       client.off('connect', onConnect);
       client.off('connect', onConnectAvailability);
       client.off('close', onClose);
+      own.stop();
       esp.stop();
       if (client.connected && subscriptions.length > 0) await client.unsubscribeAsync(subscriptions).catch(() => undefined);
     },

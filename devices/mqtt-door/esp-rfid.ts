@@ -210,6 +210,9 @@ export class EspRfid {
     if (outcome !== 'sent') {
       this.ctx.countCommand(outcome);
       this.ctx.log.warn({ deviceId: s.device.deviceId, commandId: command.commandId, outcome }, 'unlock not sent');
+      if (outcome === 'dropped-expired' || outcome === 'dropped-disconnected') {
+        this.ctx.commandFailed({ deviceId: s.device.deviceId, command: 'unlock', commandId: command.commandId, doorId: command.doorId, failure: 'not-sent' });
+      }
       return true;
     }
     const relay = s.device.doors.get(command.doorId);

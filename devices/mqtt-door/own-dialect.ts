@@ -1,9 +1,11 @@
 /**
  * contactd's own dialect (docs/mqtt.md, dialects/own-v1.ts): wire messages from
  * configured devices -> DeviceEvents, DoorCommands -> QoS 1 command messages with an
- * id and an expiry.
+ * id and an expiry. Unlock, lock and lockdown commands are followed until their ack: one
+ * the controller refuses, one that is not acknowledged by its expiry plus a grace, and one
+ * that cannot be sent become `door-command-failed` events, so reception is told.
  */
-import type { DoorCommand, DeviceEvent } from '../../src/domain/device-events.js';
+import type { CommandFailure, DoorCommand, DeviceEvent } from '../../src/domain/device-events.js';
 import type { CommandOutcome, DriverContext } from './context.js';
 import * as own from './dialects/own-v1.js';
 import { payloadCodec } from './payload.js';
@@ -26,6 +28,21 @@ export interface OwnDialectOptions {
   maxCredentialAgeMs: number;
   /** Lifetime given to lock, feedback and lockdown commands (unlock carries its own). */
   commandTtlMs: number;
+  /** How long after a followed command's expiry a missing ack counts as a failure. */
+  ackGraceMs: number;
+}
+
+/** Default for ackGraceMs: a controller answers within milliseconds; this covers a slow network. */
+export const DEFAULT_ACK_GRACE_MS = 2_000;
+
+/** A command whose outcome reception must hear of if it fails (feedback commands are not followed). */
+interface FollowedCommand {
+  deviceId: string;
+  command: 'unlock' | 'lock' | 'lockdown';
+  doorId?: string;
+  active?: boolean;
+  /** No ack by then: failure 'no-ack'. */
+  deadline: number;
 }
 
 interface DoorStateKnown {
@@ -41,6 +58,9 @@ export class OwnDialect {
   private readonly doorStates = new Map<string, DoorStateKnown>();
   private readonly eventIds = new Map<string, RecentIds>();
   private readonly commandIds = new RecentIds(4096);
+  /** Followed commands awaiting their ack, by command id. */
+  private readonly awaitingAck = new Map<string, FollowedCommand>();
+  private cancelAckCheck: (() => void) | undefined;
   private lockdown: boolean | undefined;
 
   constructor(
@@ -153,8 +173,44 @@ export class OwnDialect {
     const msg = codecs.ack.decode(payload);
     if (!msg.ok) return this.ctx.reject(device.deviceId, msg.reason, msg.detail, topic);
     this.ctx.accept(device.deviceId);
-    const level = msg.value.result === 'done' ? 'debug' : 'warn';
-    this.ctx.log[level]({ deviceId: device.deviceId, commandId: msg.value.commandId, result: msg.value.result }, 'command acknowledged');
+    const { commandId, result } = msg.value;
+    const followed = this.awaitingAck.get(commandId);
+    if (followed && followed.deviceId !== device.deviceId) {
+      return this.ctx.reject(device.deviceId, 'wrong-device', `ack for command ${commandId.slice(0, 64)}, which was sent to ${followed.deviceId}`, topic);
+    }
+    const level = result === 'done' ? 'debug' : 'warn';
+    this.ctx.log[level]({ deviceId: device.deviceId, commandId, result }, 'command acknowledged');
+    if (!followed) return;
+    this.awaitingAck.delete(commandId);
+    // 'duplicate': an earlier delivery of this id reached the controller, which answered it then.
+    if (result === 'expired' || result === 'rejected') this.failed(commandId, followed, result === 'expired' ? 'refused-expired' : 'refused');
+  }
+
+  private failed(commandId: string, c: FollowedCommand, failure: CommandFailure): void {
+    const { deviceId, command, doorId, active } = c;
+    this.ctx.commandFailed({ deviceId, command, commandId, failure, ...(doorId === undefined ? {} : { doorId }), ...(active === undefined ? {} : { active }) });
+  }
+
+  /** Runs while commands await their ack: those past their deadline have failed. */
+  private armAckCheck(): void {
+    if (this.cancelAckCheck || this.awaitingAck.size === 0) return;
+    this.cancelAckCheck = this.ctx.clock.setTimeout(() => {
+      this.cancelAckCheck = undefined;
+      const now = this.ctx.clock.now();
+      for (const [id, c] of this.awaitingAck) {
+        if (now < c.deadline) continue;
+        this.awaitingAck.delete(id);
+        this.ctx.log.warn({ deviceId: c.deviceId, commandId: id, cmd: c.command }, 'command not acknowledged');
+        this.failed(id, c, 'no-ack');
+      }
+      this.armAckCheck();
+    }, Math.min(1000, this.options.ackGraceMs));
+  }
+
+  stop(): void {
+    this.cancelAckCheck?.();
+    this.cancelAckCheck = undefined;
+    this.awaitingAck.clear();
   }
 
   private freshEvent(deviceId: string, id: string, topic: string): boolean {
@@ -212,13 +268,36 @@ export class OwnDialect {
 
   private send(deviceId: string, msg: own.CommandMsg, expiresAt: number): void {
     const log = { deviceId, commandId: msg.id, cmd: msg.cmd };
+    const now = this.ctx.clock.now();
     let outcome: CommandOutcome = 'sent';
-    if (this.ctx.clock.now() >= expiresAt) outcome = 'dropped-expired';
+    if (now >= expiresAt) outcome = 'dropped-expired';
     else if (!this.commandIds.add(msg.id)) outcome = 'dropped-duplicate';
     else if (!this.ctx.connected()) outcome = 'dropped-disconnected';
     this.ctx.countCommand(outcome);
-    if (outcome !== 'sent') return this.ctx.log.warn({ ...log, outcome }, 'command not sent');
+    const followed = followedCommand(deviceId, msg, expiresAt + this.options.ackGraceMs);
+    if (outcome !== 'sent') {
+      this.ctx.log.warn({ ...log, outcome }, 'command not sent');
+      // A repeated id was followed when it first went out.
+      if (followed && outcome !== 'dropped-duplicate') this.failed(msg.id, followed, 'not-sent');
+      return;
+    }
     this.ctx.publish(`${this.options.base}/${deviceId}/cmd`, JSON.stringify(msg), 1);
     this.ctx.log.debug(log, 'command sent');
+    if (followed) {
+      this.awaitingAck.set(msg.id, followed);
+      this.armAckCheck();
+    }
+  }
+}
+
+function followedCommand(deviceId: string, msg: own.CommandMsg, deadline: number): FollowedCommand | undefined {
+  switch (msg.cmd) {
+    case 'unlock':
+    case 'lock':
+      return { deviceId, command: msg.cmd, doorId: msg.door, deadline };
+    case 'lockdown':
+      return { deviceId, command: 'lockdown', active: msg.active, deadline };
+    case 'feedback':
+      return undefined;
   }
 }

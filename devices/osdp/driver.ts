@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../src/clock.js';
-import type { DeviceEvent, DoorCommand, DoorDriver, ReaderSignal } from '../../src/domain/device-events.js';
+import type { CommandFailure, DeviceEvent, DoorCommand, DoorDriver, ReaderSignal } from '../../src/domain/device-events.js';
 import { decodeCard } from './card-formats.js';
 import { OsdpBus, type BusEvent, type BusTiming } from './cp-bus.js';
 import type { PdConfig } from './cp-pd.js';
@@ -212,11 +212,11 @@ class OsdpDoorDriver implements OsdpDriver {
         return;
       case 'lock':
         if (!this.firstTime(command.commandId)) return;
-        for (const r of this.doorOutputs(command.doorId)) this.send(r, relock(r.output), undefined, `lock ${command.commandId}`);
+        for (const r of this.doorOutputs(command.doorId)) this.send(r, relock(r.output), undefined, `lock ${command.commandId}`, { command: 'lock', commandId: command.commandId, doorId: command.doorId });
         return;
       case 'lockdown':
         if (!this.firstTime(command.commandId) || !command.active) return;
-        for (const r of this.options.readers) this.send(r, relock(r.output), undefined, `lockdown ${command.commandId}`);
+        for (const r of this.options.readers) this.send(r, relock(r.output), undefined, `lockdown ${command.commandId}`, { command: 'lockdown', commandId: command.commandId, active: true });
         return;
       case 'feedback':
         if (this.firstTime(command.commandId)) this.signal(command.readerId, command.signal);
@@ -236,25 +236,36 @@ class OsdpDoorDriver implements OsdpDriver {
     const targets = this.doorOutputs(command.doorId);
     const signals = command.readerId !== undefined && this.options.readers.some((r) => r.readerId === command.readerId);
     if ((targets.length === 0 && !signals) || !this.firstTime(command.commandId)) return;
+    const followed: Followed = { command: 'unlock', commandId: command.commandId, doorId: command.doorId };
     if (this.clock.now() > command.expiresAt) {
       this.stats.commandsDropped++;
       this.log.warn({ commandId: command.commandId, doorId: command.doorId }, 'osdp: unlock arrived after its deadline; dropped');
+      for (const r of targets) this.commandFailed(r, followed, 'not-sent');
       return;
     }
-    for (const r of targets) this.send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`);
+    for (const r of targets) this.send(r, unlockPulse(r.output, command.seconds), command.expiresAt, `unlock ${command.commandId}`, followed);
     if (signals) this.signal(command.readerId!, 'granted');
   }
 
-  /** `notAfter` is domain time (clock); it is checked again when the PD's turn comes. */
-  private send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string): void {
+  /**
+   * `notAfter` is domain time (clock); it is checked again when the PD's turn comes. A
+   * `followed` door command that the PD does not carry out is reported (door-command-failed).
+   */
+  private send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string, followed?: Followed): void {
     this.bus(reader.bus)?.enqueue(reader.address, {
       command,
       ...(notAfter !== undefined ? { isExpired: () => this.clock.now() > notAfter } : {}),
       onDone: (ok, detail) => {
-        if (ok) this.log.debug({ reader: reader.readerId, label }, 'osdp: command acknowledged');
-        else this.log.warn({ reader: reader.readerId, label, detail }, 'osdp: command not carried out');
+        if (ok) return this.log.debug({ reader: reader.readerId, label }, 'osdp: command acknowledged');
+        this.log.warn({ reader: reader.readerId, label, detail }, 'osdp: command not carried out');
+        if (followed) this.commandFailed(reader, followed, failureOf(detail));
       },
     });
+  }
+
+  /** Emitted after the current turn: it may be found while the access engine is still carrying out the decision that sent the command. */
+  private commandFailed(reader: OsdpReaderConfig, f: Followed, failure: CommandFailure): void {
+    queueMicrotask(() => this.emit({ type: 'door-command-failed', deviceId: reader.readerId, ...f, failure, at: this.clock.now() }));
   }
 
   /** The readers of a door, one per lock output (a door's PDs may share an I/O board). */
@@ -279,6 +290,16 @@ class OsdpDoorDriver implements OsdpDriver {
     if (this.seenCommands.size > MAX_REMEMBERED_COMMANDS) this.seenCommands.delete(this.seenCommands.values().next().value as string);
     return true;
   }
+}
+
+/** An unlock, lock or lockdown whose failure reception must hear of. */
+type Followed = { command: 'unlock' | 'lock' | 'lockdown'; commandId: string; doorId?: string; active?: boolean };
+
+/** The PD queue's reason for not carrying a command out, as a command failure. */
+export function failureOf(detail: string): CommandFailure {
+  if (detail === 'expired') return 'not-sent'; // its deadline passed while it waited for the PD's turn
+  if (detail.startsWith('NAK')) return 'refused';
+  return 'no-ack'; // no reply, or one that could not be read
 }
 
 /** LED colour + beeps per signal (sections 6.10, 6.11); times in 100 ms units. */

@@ -100,7 +100,7 @@ export function openDoor(
 ): { state: AccessState; effects: Effect[] } {
   const door = state.ctx.site.doors.get(doorId)!;
   const [s1, commandId] = nextCommandId(state, now);
-  const s2 = setDoor(s1, doorId, { unlockedUntil: now + door.unlockSeconds * 1000, pending: pending && { ...pending, since: now, sawOpen: false } });
+  const s2 = setDoor(s1, doorId, { unlockedUntil: now + door.unlockSeconds * 1000, pending: pending && { ...pending, since: now, sawOpen: false }, unlockId: commandId });
   return {
     state: { ...s2, possible: after },
     effects: [{ type: 'door', command: { type: 'unlock', doorId, seconds: door.unlockSeconds, commandId, expiresAt: now + COMMAND_TTL_MS, ...(readerId ? { readerId } : {}) } }],

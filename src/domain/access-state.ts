@@ -41,6 +41,8 @@ export interface DoorState {
   /** The controller reports the lock released (whoever released it). */
   hardwareUnlocked: boolean;
   pending?: PendingPassage;
+  /** The command id of contactd's latest unlock of this door (a failure report names it). */
+  unlockId?: string;
 }
 
 export interface AccessState {

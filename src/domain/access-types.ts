@@ -71,6 +71,8 @@ export type AlertKind =
   | 'tamper'
   | 'panic'
   | 'device-offline'
+  /** A door controller refused or never confirmed a command, or it could not be sent. */
+  | 'door-command-failed'
   | 'override'
   | 'unknown-credential'
   /** The saved access state could not be read at start: whereabouts unknown until reception confirms them. */

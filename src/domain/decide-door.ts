@@ -4,7 +4,7 @@
  * tamper, panic, lockdown inputs, device availability. Each updates the possible zones
  * and raises the alerts reception must see.
  */
-import type { DeviceEvent } from './device-events.js';
+import type { CommandFailure, DeviceEvent } from './device-events.js';
 import type { Decision, Effect } from './access-types.js';
 import type { Handled } from './decide-credential.js';
 import { formatLocalTime } from './local-time.js';
@@ -71,7 +71,49 @@ export function decideDoorEvent(state: AccessState, ev: Exclude<DeviceEvent, { t
       return { state, decision: recorded('RECORDED', `${ev.deviceKind} ${ev.deviceId} is ${ev.online ? 'online' : 'offline'}.`, now), effects: ev.online ? [] : [{ type: 'alert', kind: 'device-offline', severity: 'warning', text: `${ev.deviceKind} ${ev.deviceId} is offline${ev.reason ? `: ${ev.reason}` : ''}.` }] };
     case 'motion':
       return { state, decision: recorded('RECORDED', `Motion ${ev.active ? 'started' : 'ended'} on ${ev.cameraId}.`, now), effects: [] };
+    case 'door-command-failed':
+      return commandFailed(state, ev, now);
   }
+}
+
+const FAILURE_WHY: Record<CommandFailure, string> = {
+  'refused-expired': 'the controller got the command too late and refused it (check the network and the controller clock)',
+  refused: 'the controller refused the command',
+  'no-ack': 'the controller did not confirm the command (offline, or the message was lost)',
+  'not-sent': 'contactd could not send the command (no connection to the controller)',
+};
+
+/**
+ * A door command that did not take effect: reception is told, since the door is not as
+ * contactd commanded. An unlock the controller refused (or that never left) also ends the
+ * release in the access state, so the door does not show as unlocked and opening it reads
+ * as forced. An unconfirmed one is left alone: the controller may have acted and lost only
+ * its answer, and its door state reports are the truth either way.
+ */
+function commandFailed(state: AccessState, ev: Extract<DeviceEvent, { type: 'door-command-failed' }>, now: number): Handled {
+  const why = FAILURE_WHY[ev.failure];
+  const door = ev.doorId === undefined ? undefined : state.ctx.site.doorName(ev.doorId);
+  if (ev.command === 'lockdown') {
+    const text = ev.active === false
+      ? `Controller ${ev.deviceId} may still be in lockdown: ${why}.`
+      : `Controller ${ev.deviceId} may not be locked down: ${why}. Check its doors by hand.`;
+    return { state, decision: recorded('RECORDED', text, now), effects: [{ type: 'alert', kind: 'door-command-failed', severity: ev.active === false ? 'warning' : 'critical', text }] };
+  }
+  if (ev.doorId === undefined || door === undefined) return { state, decision: recorded('RECORDED', `A ${ev.command} command to ${ev.deviceId} failed: ${why}.`, now), effects: [] };
+  const doorId = ev.doorId;
+  if (ev.command === 'lock') {
+    const text = `${door} may still be unlocked: ${why}.`;
+    return { state, decision: recorded('RECORDED', text, now, doorId), effects: [{ type: 'alert', kind: 'door-command-failed', severity: 'warning', text, doorId }] };
+  }
+  const known = ev.failure !== 'no-ack';
+  const text = `${door} ${known ? 'did not unlock' : 'may not have unlocked'}: ${why}. If someone is waiting there, release it again or go to the door.`;
+  const effects: Effect[] = [{ type: 'alert', kind: 'door-command-failed', severity: 'warning', text, doorId }];
+  const d = doorState(state, doorId);
+  if (!known || d.unlockId !== ev.commandId || d.unlockedUntil <= now || d.open || d.pending?.sawOpen) {
+    return { state, decision: recorded('RECORDED', text, now, doorId), effects };
+  }
+  const next = setDoor(state, doorId, { unlockedUntil: now, pending: undefined });
+  return { state: { ...next, possible: settle(next, next.possible, now) }, decision: recorded('RECORDED', text, now, doorId), effects };
 }
 
 function contactOpened(state: AccessState, doorId: string, now: number): Handled {

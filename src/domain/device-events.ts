@@ -23,7 +23,30 @@ export type DeviceEvent =
   | { type: 'panic'; sourceId: string; zoneId?: string; at: number }
   | { type: 'lockdown-input'; sourceId: string; active: boolean; at: number }
   | { type: 'device-availability'; deviceId: string; deviceKind: DeviceKind; online: boolean; reason?: string; at: number }
-  | { type: 'motion'; cameraId: string; active: boolean; at: number };
+  | { type: 'motion'; cameraId: string; active: boolean; at: number }
+  /**
+   * A door command that did not take effect as far as the driver can tell: the controller
+   * refused it or never confirmed it, or it could not be sent. The door may not be as
+   * commanded (an unlock that failed leaves the door locked in front of whoever was let in).
+   */
+  | {
+      type: 'door-command-failed';
+      deviceId: string;
+      command: 'unlock' | 'lock' | 'lockdown';
+      commandId: string;
+      doorId?: string;
+      /** For a lockdown command: starting (true) or lifting it. */
+      active?: boolean;
+      failure: CommandFailure;
+      at: number;
+    };
+
+/**
+ * refused-expired: the controller got it at or after its expiry (late delivery or clock skew);
+ * refused: the controller refused it (for an unlock: a lockdown of its own, or a door it does not have);
+ * no-ack: no answer by the command's expiry plus a grace; not-sent: the driver could not send it.
+ */
+export type CommandFailure = 'refused-expired' | 'refused' | 'no-ack' | 'not-sent';
 
 export type DeviceKind = 'reader' | 'controller' | 'camera' | 'recorder' | 'bus';
 

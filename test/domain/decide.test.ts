@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { possibleOf, revokeCredential, withContext } from '../../src/domain/index.js';
+import { possibleOf, revokeCredential, withContext, type CommandFailure, type DeviceEvent } from '../../src/domain/index.js';
 import { confirm, demoDay, pass, run, t, tap } from './access-fixtures.js';
 import { demo } from './fixtures.js';
 
@@ -123,6 +123,48 @@ describe('decide: keep-apart holds', () => {
     expect(r.effects).toContainEqual(expect.objectContaining({ type: 'alert', kind: 'door-forced', severity: 'critical' }));
     expect(r.effects).toContainEqual(expect.objectContaining({ type: 'alert', kind: 'possible-meeting', severity: 'critical' }));
     expect(zones(r.state, 'rp-1')).toEqual(['corridor', 'waiting-a']);
+  });
+});
+
+describe('decide: door commands that did not take effect', () => {
+  const unlockOf = (r: ReturnType<typeof tap>) => {
+    const e = r.effects.find((x) => x.type === 'door' && x.command.type === 'unlock');
+    if (e?.type !== 'door' || e.command.type !== 'unlock') throw new Error('no unlock');
+    return e.command;
+  };
+  const failed = (commandId: string, failure: CommandFailure, at: number, over: Partial<Extract<DeviceEvent, { type: 'door-command-failed' }>> = {}) =>
+    ({ type: 'door-command-failed', deviceId: 'ctl-b', command: 'unlock', commandId, doorId: 'gate-b', failure, at, ...over }) as const;
+
+  it('tells reception an unlock was refused, and ends the release so that opening the door reads as forced', () => {
+    const granted = tap(demoDay(), 'gate-b-in', 'BB02', t('10:00'));
+    const { commandId } = unlockOf(granted);
+    const r = run(granted.state, failed(commandId, 'refused', t('10:00') + 50));
+    expect(r.effects).toEqual([
+      { type: 'alert', kind: 'door-command-failed', severity: 'warning', doorId: 'gate-b', text: expect.stringMatching(/^Car park gate B did not unlock: the controller refused the command\. If someone is waiting there/) },
+      expect.objectContaining({ type: 'audit' }),
+    ]);
+    expect(r.decision).toMatchObject({ outcome: 'recorded', doorId: 'gate-b' });
+    expect(r.state.doors['gate-b']).toMatchObject({ unlockedUntil: t('10:00') + 50, pending: undefined });
+    const opened = run(r.state, { type: 'door-contact', doorId: 'gate-b', open: true, at: t('10:00') + 500 });
+    expect(opened.effects).toContainEqual(expect.objectContaining({ type: 'alert', kind: 'door-forced' }));
+  });
+
+  it('leaves the release of an unconfirmed unlock, and of an unlock that an older failure does not name', () => {
+    const granted = tap(demoDay(), 'gate-b-in', 'BB02', t('10:00'));
+    const { commandId } = unlockOf(granted);
+    const unconfirmed = run(granted.state, failed(commandId, 'no-ack', t('10:00') + 50));
+    expect(unconfirmed.effects[0]).toMatchObject({ kind: 'door-command-failed', text: expect.stringContaining('may not have unlocked: the controller did not confirm') });
+    expect(unconfirmed.state.doors['gate-b']).toEqual(granted.state.doors['gate-b']);
+    const older = run(granted.state, failed('an-earlier-unlock', 'refused-expired', t('10:00') + 50));
+    expect(older.effects[0]).toMatchObject({ text: expect.stringContaining('got the command too late') });
+    expect(older.state.doors['gate-b']).toEqual(granted.state.doors['gate-b']);
+  });
+
+  it('raises a critical alert for a controller that may not be locked down, a warning for a lock', () => {
+    const lockdown = run(demoDay(), failed('ld-ctl-b', 'no-ack', t('10:00'), { command: 'lockdown', active: true, doorId: undefined }));
+    expect(lockdown.effects[0]).toMatchObject({ type: 'alert', kind: 'door-command-failed', severity: 'critical', text: expect.stringContaining('Controller ctl-b may not be locked down') });
+    const lock = run(demoDay(), failed('l-1', 'not-sent', t('10:00'), { command: 'lock' }));
+    expect(lock.effects[0]).toMatchObject({ severity: 'warning', doorId: 'gate-b', text: expect.stringContaining('may still be unlocked: contactd could not send') });
   });
 });
 

@@ -58,6 +58,23 @@ describe('MQTT doors end to end', () => {
     expect(wrong.reason.length).toBeGreaterThan(10);
   });
 
+  it('tells reception when a controller refuses the unlock it was sent, and does not show the door unlocked', async () => {
+    const clock = new ManualClock(START - 3 * 60 * MIN);
+    day = await bookedDay(clock);
+    const { sims, visiting, window, daemon } = day;
+    const gateB = sims.own.get('gate-b') as OwnDialectController;
+    // A lockdown of the controller's own (a local key switch) that contactd has not heard of.
+    gateB.lockdown = true;
+    clock.set(window(visiting.id, 'gate-b').windowStart + MIN);
+    const none = gateB.relay.expectNoUnlock('gate-b', 700);
+    gateB.presentCard('gate-b-in', 'c0ffee01');
+    await none;
+    const alert = await waitFor('door-command-failed alert', () => daemon.services.store.alerts.list({ state: 'open' }).find((a) => a.kind === 'door-command-failed'));
+    expect(alert).toMatchObject({ severity: 'warning', doorId: 'gate-b' });
+    expect(alert.text).toContain('did not unlock: the controller refused the command');
+    expect(daemon.services.access.state().doors['gate-b']!.unlockedUntil).toBeLessThanOrEqual(clock.now());
+  });
+
   it('keeps a pushed esp-rfid credential working with the daemon stopped', async () => {
     const clock = new ManualClock(START - 3 * 60 * MIN);
     day = await bookedDay(clock);

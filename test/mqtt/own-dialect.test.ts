@@ -4,7 +4,8 @@ import type { Writable } from 'node:stream';
 import mqtt from 'mqtt';
 import type { EmbeddedBroker } from '../../devices/mqtt-broker/index.js';
 import { OwnDialectController } from '../../simulators/mqtt-door/index.js';
-import { embeddedBroker, ownReaders, PREFIX, SITE, startDriver, until, type DriverHarness } from './helpers.js';
+import { systemClock, type Clock } from '../../src/clock.js';
+import { embeddedBroker, ownReaders, PREFIX, SITE, sleep, startDriver, until, type DriverHarness } from './helpers.js';
 
 const DEVICE = 'gate-b';
 const DOOR = 'gate-b';
@@ -89,6 +90,9 @@ describe('own dialect on the embedded broker', () => {
   it('never sends an expired unlock, and the controller refuses late or replayed ones itself', async () => {
     harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'late', expiresAt: Date.now() - 1 });
     expect(harness.driver.stats().commands['dropped-expired']).toBe(1);
+    // Reception hears that the door did not unlock.
+    const failed = await harness.waitFor((e) => e.type === 'door-command-failed' && e.commandId === 'late');
+    expect(failed).toMatchObject({ deviceId: DEVICE, command: 'unlock', doorId: DOOR, failure: 'not-sent' });
     // A command replayed straight onto the broker by someone else: expired, then a duplicate id.
     const attacker = await mqtt.connectAsync(broker.url);
     const topic = `${PREFIX}/${SITE}/${DEVICE}/cmd`;
@@ -152,6 +156,43 @@ describe('own dialect on the embedded broker', () => {
     harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'during-lockdown', expiresAt: Date.now() + 5000 });
     await sim.relay.expectNoUnlock(DOOR, 300);
     expect(sim.acks.find((a) => a.commandId === 'during-lockdown')?.result).toBe('rejected');
+    // The refusal comes back as a failed command for that door; the lockdown itself was done.
+    const failed = await harness.waitFor((e) => e.type === 'door-command-failed' && e.commandId === 'during-lockdown');
+    expect(failed).toMatchObject({ deviceId: DEVICE, command: 'unlock', doorId: DOOR, failure: 'refused' });
+    expect(harness.events.filter((e) => e.type === 'door-command-failed')).toHaveLength(1);
+  });
+
+  it('reports an unlock the controller refuses as expired (its clock runs ahead)', async () => {
+    await sim.stop();
+    const ahead: Clock = { now: () => Date.now() + 10_000, setTimeout: systemClock.setTimeout };
+    sim = new OwnDialectController({ url: broker.url, topicPrefix: PREFIX, siteId: SITE, deviceId: DEVICE, readers: new Map([[`${DOOR}-in`, DOOR]]), clock: ahead });
+    await sim.start();
+    harness.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 2, commandId: 'skewed', expiresAt: Date.now() + 3000 });
+    const failed = await harness.waitFor((e) => e.type === 'door-command-failed' && e.commandId === 'skewed');
+    expect(failed).toMatchObject({ command: 'unlock', doorId: DOOR, failure: 'refused-expired' });
+    expect(sim.relay.unlocks).toHaveLength(0);
+  });
+
+  it('reports unlocks and lockdowns not acknowledged by their expiry plus the grace, not those acknowledged nor reader feedback', async () => {
+    // A second driver that also serves a controller that never answers (configured, not running).
+    const both = await startDriver(broker.url, [...ownReaders(DEVICE, DOOR), ...ownReaders('mute', 'back-door')], { ackGraceMs: 100, commandTtlMs: 300 });
+    try {
+      const soon = () => Date.now() + 300;
+      both.driver.execute({ type: 'unlock', doorId: DOOR, seconds: 1, commandId: 'answered', expiresAt: soon() });
+      both.driver.execute({ type: 'unlock', doorId: 'back-door', seconds: 1, commandId: 'unanswered', expiresAt: soon() });
+      both.driver.execute({ type: 'feedback', readerId: 'back-door-in', doorId: 'back-door', signal: 'denied', commandId: 'light' });
+      both.driver.execute({ type: 'lockdown', active: true, commandId: 'ld' });
+      const unlock = await both.waitFor((e) => e.type === 'door-command-failed' && e.commandId === 'unanswered', 3000);
+      expect(unlock).toMatchObject({ deviceId: 'mute', command: 'unlock', doorId: 'back-door', failure: 'no-ack' });
+      const lockdown = await both.waitFor((e) => e.type === 'door-command-failed' && e.command === 'lockdown', 3000);
+      expect(lockdown).toMatchObject({ deviceId: 'mute', active: true, failure: 'no-ack' });
+      expect(sim.lockdown).toBe(true);
+      await sleep(1200); // a further check of what is still awaited
+      const failures = both.events.flatMap((e) => (e.type === 'door-command-failed' ? [e.commandId] : []));
+      expect(failures).toEqual(['unanswered', 'ld-mute']);
+    } finally {
+      await both.stop();
+    }
   });
 
   it('resyncs door state from the retained snapshot after its own reconnect', async () => {

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../src/clock.js';
 import type { DeviceEvent } from '../../src/domain/device-events.js';
-import { createOsdpDriver, type OsdpDriver } from '../../devices/osdp/driver.js';
+import { createOsdpDriver, failureOf, type OsdpDriver } from '../../devices/osdp/driver.js';
 import { osdpReadersFromSite } from '../../devices/osdp/driver-config.js';
 import { getSimulatedOsdpBus, stopSimulatedOsdpBus, unplugSimulatedOsdpBus } from '../../simulators/osdp/index.js';
 import { flush, silent } from './harness.js';
@@ -103,8 +103,8 @@ describe('OSDP driver on an in-process sim: bus', () => {
     expect(sim.pd(5).timesReceived('out') + sim.pd(6).timesReceived('out')).toBe(outs);
   });
 
-  it('drops an unlock that could not be sent before its deadline (domain clock), even if the PD comes back', async () => {
-    const { clock, run, sim } = await startDemoDriver();
+  it('drops an unlock that could not be sent before its deadline (domain clock), even if the PD comes back, and reports it', async () => {
+    const { clock, events, run, sim } = await startDemoDriver();
     sim.pd(5).setFault({ kind: 'silent' });
     sim.pd(6).setFault({ kind: 'silent' });
     await run(100);
@@ -116,6 +116,9 @@ describe('OSDP driver on an in-process sim: bus', () => {
     expect(sim.pd(5).timesReceived('out')).toBe(0);
     expect(sim.pd(6).timesReceived('out')).toBe(0);
     expect(sim.pd(5).outputChanges.some((c) => c.active)).toBe(false);
+    const failed = events.filter((e) => e.type === 'door-command-failed');
+    expect(failed.map((e) => e.deviceId).sort()).toEqual(['room-1-in', 'room-1-out']);
+    expect(failed.every((e) => e.type === 'door-command-failed' && e.commandId === 'late' && e.doorId === 'room-1' && e.command === 'unlock' && e.failure === 'not-sent')).toBe(true);
   });
 
   it('collects keypad digits into a PIN ending with #, reports door contact once per change, refuses misreads', async () => {
@@ -142,6 +145,15 @@ describe('OSDP driver on an in-process sim: bus', () => {
     await run(2000);
     expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'bus' && e.online)).toHaveLength(2);
     expect(events.filter((e) => e.type === 'device-availability' && e.deviceKind === 'reader' && e.online)).toHaveLength(4);
+  });
+});
+
+describe('failureOf', () => {
+  it('reads a command the PD queue gave up on as never sent, refused (NAK) or unconfirmed', () => {
+    expect(failureOf('expired')).toBe('not-sent');
+    expect(failureOf('NAK: unknown command code')).toBe('refused');
+    expect(failureOf('no reply')).toBe('no-ack');
+    expect(failureOf('undecodable reply')).toBe('no-ack');
   });
 });
 
