@@ -5,6 +5,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { Logger } from 'pino';
 import { buildApp } from './api/app.js';
+import { deviceRoutes, type DeviceStatsSources } from './api/routes/devices.js';
 import { systemClock, type Clock } from './clock.js';
 import type { Config } from './config/schema.js';
 import { createLogger } from './log.js';
@@ -38,6 +39,27 @@ export interface RunningDaemon {
   /** The address the HTTP server listens on, e.g. http://127.0.0.1:8080 */
   url: string;
   stop(): Promise<void>;
+}
+
+/** What GET /api/devices reports, read from the running drivers. */
+function deviceStatsOf(hardware: DoorHardware, cctv: CameraHardware, startedAt: number): DeviceStatsSources {
+  return {
+    startedAt,
+    mqtt: () => {
+      const driver = hardware.mqttDriver();
+      return driver && { connected: hardware.brokerConnected(), ...driver.stats() };
+    },
+    osdp: () => {
+      const osdp = hardware.osdpDriver();
+      return osdp && { ...osdp.stats };
+    },
+    recorders: () => {
+      const recorder = cctv.recorder();
+      if (!recorder) return undefined;
+      const cameras = Object.fromEntries([...recorder.recorders].map(([id, r]) => [id, { recording: r.recording, segments: r.segments, restarts: r.restarts }]));
+      return { diskFull: recorder.diskFull, cameras };
+    },
+  };
 }
 
 export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon> {
@@ -77,7 +99,7 @@ export async function startDaemon(options: DaemonOptions): Promise<RunningDaemon
       await service.start();
       logger.info({ service: service.name }, 'service started');
     }
-    app = await buildApp({ ctx, logger, extraRoutes: [liveCameraRoutes(cctv.footage.liveRouteDeps)] });
+    app = await buildApp({ ctx, logger, extraRoutes: [liveCameraRoutes(cctv.footage.liveRouteDeps), deviceRoutes(deviceStatsOf(hardware, cctv, clock.now()))] });
     const url = await app.listen({ host: config.settings.http.host, port: config.settings.http.port });
     logger.info({ url }, 'contactd is listening');
     let stopped = false;

@@ -16,7 +16,7 @@ import { EspRfid } from './esp-rfid.js';
 import { DEFAULT_ACK_GRACE_MS, OwnDialect } from './own-dialect.js';
 import type { RejectReason } from './payload.js';
 import { groupEspRfidDevices, groupOwnDevices, type MqttReaderConfig } from './readers.js';
-import { RejectionCounters, type DeviceCounters } from './rejections.js';
+import { RejectionCounters, RejectionLogGate, type DeviceCounters } from './rejections.js';
 
 export interface MqttDoorDriverOptions {
   client: MqttClient;
@@ -66,6 +66,7 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
   const log = options.logger.child({ component: 'mqtt-door' });
   const listeners = new Set<(e: DeviceEvent) => void>();
   const counters = new RejectionCounters();
+  const logGate = new RejectionLogGate();
   const commandCounts: Partial<Record<CommandOutcome, number>> = {};
   const maxCredentialAgeMs = options.maxCredentialAgeMs ?? DEFAULT_MAX_CREDENTIAL_AGE_MS;
 
@@ -93,7 +94,9 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
     accept: (deviceId) => counters.accept(deviceId),
     reject: (deviceId, reason: RejectReason, detail, topic) => {
       counters.reject(deviceId, reason);
-      log.warn({ deviceId: deviceId.slice(0, 64), topic: topic.slice(0, 200), reason, detail }, 'MQTT message rejected');
+      const notLogged = logGate.admit(deviceId.slice(0, 64), reason, clock.now());
+      if (notLogged === undefined) return;
+      log.warn({ deviceId: deviceId.slice(0, 64), topic: topic.slice(0, 200), reason, detail, ...(notLogged > 0 ? { notLogged } : {}) }, 'MQTT message rejected');
     },
     countCommand: (outcome) => {
       commandCounts[outcome] = (commandCounts[outcome] ?? 0) + 1;

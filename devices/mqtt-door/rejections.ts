@@ -42,6 +42,39 @@ export class RejectionCounters {
   }
 }
 
+/**
+ * Which refusals get a log line: the first `burst` per device and reason in each window,
+ * and the rest only counted, so that a device (or anyone on the broker) sending a flood of
+ * bad messages cannot flood the log. The first line of the next window says how many were
+ * not logged. Keys come from the wire: past `maxKeys` they share one bucket.
+ */
+export class RejectionLogGate {
+  private readonly windows = new Map<string, { start: number; logged: number; quiet: number }>();
+  constructor(
+    private readonly burst = 5,
+    private readonly windowMs = 60_000,
+    private readonly maxKeys = 1000,
+  ) {}
+
+  /** undefined: do not log this one; a number: log it, noting that many refusals left unlogged before it. */
+  admit(deviceId: string, reason: RejectReason, now: number): number | undefined {
+    let key = `${deviceId}\u0000${reason}`;
+    if (!this.windows.has(key) && this.windows.size >= this.maxKeys) key = `${OTHER_DEVICES}\u0000${reason}`;
+    const w = this.windows.get(key);
+    if (!w || now - w.start >= this.windowMs) {
+      const quiet = w?.quiet ?? 0;
+      this.windows.set(key, { start: now, logged: 1, quiet: 0 });
+      return quiet;
+    }
+    if (w.logged < this.burst) {
+      w.logged++;
+      return 0;
+    }
+    w.quiet++;
+    return undefined;
+  }
+}
+
 /** Remembers the last `size` ids seen, to drop QoS 1 redeliveries and replays. */
 export class RecentIds {
   private readonly ids = new Set<string>();

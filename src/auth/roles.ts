@@ -58,6 +58,9 @@ export const ROUTE_ROLES: Readonly<Record<string, readonly StaffRole[]>> = {
   'POST /api/lockdown': FRONT_DESK,
   'GET /api/live': FRONT_DESK,
 
+  // Hardware diagnostics: for whoever looks after the devices, not the front desk.
+  'GET /api/devices': ['manager', 'admin'],
+
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
 

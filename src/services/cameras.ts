@@ -19,6 +19,8 @@ export interface CameraHardware {
   services: Service[];
   footage: ReturnType<typeof createFootageServices>;
   cameras(): CameraService | undefined;
+  /** Set once started. */
+  recorder(): RecorderService | undefined;
   simulators(): CameraSimulators | undefined;
 }
 
@@ -44,7 +46,7 @@ export function cameraHardware(s: Services, logger: Logger): CameraHardware {
   });
 
   const services: Service[] = [];
-  if (cameraConfigs.length === 0) return { services, footage, cameras: () => undefined, simulators: () => undefined };
+  if (cameraConfigs.length === 0) return { services, footage, cameras: () => undefined, recorder: () => undefined, simulators: () => undefined };
   if (config.settings.simulators.enabled) {
     services.push({
       name: 'camera-simulators',
@@ -117,5 +119,5 @@ export function cameraHardware(s: Services, logger: Logger): CameraHardware {
     },
     footage.service,
   );
-  return { services, footage, cameras: () => cameras, simulators: () => sims };
+  return { services, footage, cameras: () => cameras, recorder: () => recorder, simulators: () => sims };
 }

@@ -28,6 +28,8 @@ export interface DoorHardware {
   mqttDriver(): MqttDoorDriver | undefined;
   osdpDriver(): OsdpDriver | undefined;
   brokerUrl(): string | undefined;
+  /** The daemon's own MQTT client is connected to the broker. */
+  brokerConnected(): boolean;
 }
 
 export function doorHardware(s: Services, logger: Logger): DoorHardware {
@@ -147,5 +149,5 @@ export function doorHardware(s: Services, logger: Logger): DoorHardware {
       },
     });
   }
-  return { services, simulators: () => sims, mqttDriver: () => driver, osdpDriver: () => osdp, brokerUrl: () => url };
+  return { services, simulators: () => sims, mqttDriver: () => driver, osdpDriver: () => osdp, brokerUrl: () => url, brokerConnected: () => client?.connected ?? false };
 }

@@ -5,6 +5,7 @@
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { pino } from 'pino';
 import { buildApp } from '../../src/api/app.js';
+import { deviceRoutes } from '../../src/api/routes/devices.js';
 import { SESSION_COOKIE } from '../../src/api/auth-hook.js';
 import { hashPassword } from '../../src/auth/passwords.js';
 import { ManualClock, type Clock } from '../../src/clock.js';
@@ -33,7 +34,9 @@ export async function buildTestApi(opts: { clock?: ManualClock; config?: Readonl
   store.site.sync(config.site);
   const logger = pino({ level: 'silent' });
   const services = createServices({ store, config, clock: clock as Clock, logger });
-  const app = await buildApp({ ctx: services, logger });
+  // As a daemon with no door or camera hardware started.
+  const noDevices = deviceRoutes({ startedAt: services.clock.now(), mqtt: () => undefined, osdp: () => undefined, recorders: () => undefined });
+  const app = await buildApp({ ctx: services, logger, extraRoutes: [noDevices] });
   services.live.start();
   services.alerts.start();
   await services.access.start();

@@ -1,6 +1,7 @@
 /** Bad input from the wire: refused, logged and counted per device; never a crash or an unlock. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
+import { pino } from 'pino';
 import mqtt, { type MqttClient } from 'mqtt';
 import type { EmbeddedBroker } from '../../devices/mqtt-broker/index.js';
 import { ownV1, espRfid } from '../../devices/mqtt-door/index.js';
@@ -106,6 +107,21 @@ describe('bad input over a real broker', () => {
     // Still working afterwards.
     sim.presentCard('gate-b-in', 'good');
     await harness.waitFor((e) => e.type === 'credential-presented' && e.credential.kind === 'card' && e.credential.id === 'good');
+  });
+
+  it('counts every message of a flood but logs only the first few per device and reason', async () => {
+    const lines: { reason?: string; deviceId?: string }[] = [];
+    const logger = pino({ level: 'warn' }, { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const watcher = await startDriver(broker.url, ownReaders('gate-b', 'gate-b'), { logger });
+    try {
+      const cred = `${PREFIX}/${SITE}/gate-b/reader/gate-b-in/credential`;
+      for (let i = 0; i < 300; i++) raw.publish(cred, `{"v":1,"id":"flood-${i}"`, { qos: 0 });
+      await until(() => (watcher.driver.stats().devices['gate-b']?.rejected['not-json'] ?? 0) === 300, 5000, '300 refusals counted');
+      const logged = lines.filter((l) => l.deviceId === 'gate-b' && l.reason === 'not-json');
+      expect(logged).toHaveLength(5);
+    } finally {
+      await watcher.stop();
+    }
   });
 
   it('survives a fuzzed stream of payloads on every topic it listens to', async () => {
