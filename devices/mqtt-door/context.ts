@@ -1,7 +1,7 @@
 /** What the per-dialect handlers share with the driver that hosts them. */
 import type { Logger } from 'pino';
 import type { Clock } from '../../src/clock.js';
-import type { DeviceEvent } from '../../src/domain/device-events.js';
+import type { DeviceEvent, DoorCommandFailed } from '../../src/domain/device-events.js';
 import type { RejectReason } from './payload.js';
 
 export interface DriverContext {
@@ -11,12 +11,8 @@ export interface DriverContext {
   connected(): boolean;
   publish(topic: string, payload: string, qos: 0 | 1): void;
   emit(event: DeviceEvent): void;
-  /**
-   * Reports a door command that did not take effect (a door-command-failed event), after the
-   * current turn: it may be found while the access engine is still carrying out the decision
-   * that sent the command.
-   */
-  commandFailed(failure: Omit<Extract<DeviceEvent, { type: 'door-command-failed' }>, 'type' | 'at'>): void;
+  /** Emits a door-command-failed event, stamped now. */
+  commandFailed(failure: Omit<DoorCommandFailed, 'type' | 'at'>): void;
   accept(deviceId: string): void;
   /** Logs (with the reason, never the payload) and counts a refused message. */
   reject(deviceId: string, reason: RejectReason, detail: string, topic: string): void;

@@ -88,9 +88,7 @@ export function createMqttDoorDriver(options: MqttDoorDriverOptions): MqttDoorDr
         }
       }
     },
-    commandFailed: (failure) => {
-      queueMicrotask(() => ctx.emit({ type: 'door-command-failed', ...failure, at: clock.now() }));
-    },
+    commandFailed: (failure) => ctx.emit({ type: 'door-command-failed', ...failure, at: clock.now() }),
     accept: (deviceId) => counters.accept(deviceId),
     reject: (deviceId, reason: RejectReason, detail, topic) => {
       counters.reject(deviceId, reason);

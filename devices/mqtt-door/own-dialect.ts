@@ -5,7 +5,7 @@
  * the controller refuses, one that is not acknowledged by its expiry plus a grace, and one
  * that cannot be sent become `door-command-failed` events, so reception is told.
  */
-import type { CommandFailure, DoorCommand, DeviceEvent } from '../../src/domain/device-events.js';
+import type { CommandFailure, DoorCommand, DeviceEvent, FollowedCommand } from '../../src/domain/device-events.js';
 import type { CommandOutcome, DriverContext } from './context.js';
 import * as own from './dialects/own-v1.js';
 import { payloadCodec } from './payload.js';
@@ -35,12 +35,9 @@ export interface OwnDialectOptions {
 /** Default for ackGraceMs: a controller answers within milliseconds; this covers a slow network. */
 export const DEFAULT_ACK_GRACE_MS = 2_000;
 
-/** A command whose outcome reception must hear of if it fails (feedback commands are not followed). */
-interface FollowedCommand {
+/** A sent command awaiting its ack (feedback commands are not followed). */
+interface AwaitedCommand extends Omit<FollowedCommand, 'commandId'> {
   deviceId: string;
-  command: 'unlock' | 'lock' | 'lockdown';
-  doorId?: string;
-  active?: boolean;
   /** No ack by then: failure 'no-ack'. */
   deadline: number;
 }
@@ -59,7 +56,7 @@ export class OwnDialect {
   private readonly eventIds = new Map<string, RecentIds>();
   private readonly commandIds = new RecentIds(4096);
   /** Followed commands awaiting their ack, by command id. */
-  private readonly awaitingAck = new Map<string, FollowedCommand>();
+  private readonly awaitingAck = new Map<string, AwaitedCommand>();
   private cancelAckCheck: (() => void) | undefined;
   private lockdown: boolean | undefined;
 
@@ -186,7 +183,7 @@ export class OwnDialect {
     if (result === 'expired' || result === 'rejected') this.failed(commandId, followed, result === 'expired' ? 'refused-expired' : 'refused');
   }
 
-  private failed(commandId: string, c: FollowedCommand, failure: CommandFailure): void {
+  private failed(commandId: string, c: AwaitedCommand, failure: CommandFailure): void {
     const { deviceId, command, doorId, active } = c;
     this.ctx.commandFailed({ deviceId, command, commandId, failure, ...(doorId === undefined ? {} : { doorId }), ...(active === undefined ? {} : { active }) });
   }
@@ -274,7 +271,7 @@ export class OwnDialect {
     else if (!this.commandIds.add(msg.id)) outcome = 'dropped-duplicate';
     else if (!this.ctx.connected()) outcome = 'dropped-disconnected';
     this.ctx.countCommand(outcome);
-    const followed = followedCommand(deviceId, msg, expiresAt + this.options.ackGraceMs);
+    const followed = awaitedCommand(deviceId, msg, expiresAt + this.options.ackGraceMs);
     if (outcome !== 'sent') {
       this.ctx.log.warn({ ...log, outcome }, 'command not sent');
       // A repeated id was followed when it first went out.
@@ -290,7 +287,7 @@ export class OwnDialect {
   }
 }
 
-function followedCommand(deviceId: string, msg: own.CommandMsg, deadline: number): FollowedCommand | undefined {
+function awaitedCommand(deviceId: string, msg: own.CommandMsg, deadline: number): AwaitedCommand | undefined {
   switch (msg.cmd) {
     case 'unlock':
     case 'lock':

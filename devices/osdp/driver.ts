@@ -9,7 +9,7 @@
  */
 import type { Logger } from 'pino';
 import { systemClock, type Clock } from '../../src/clock.js';
-import type { CommandFailure, DeviceEvent, DoorCommand, DoorDriver, ReaderSignal } from '../../src/domain/device-events.js';
+import type { CommandFailure, DeviceEvent, DoorCommand, DoorDriver, FollowedCommand, ReaderSignal } from '../../src/domain/device-events.js';
 import { decodeCard } from './card-formats.js';
 import { OsdpBus, type BusEvent, type BusTiming } from './cp-bus.js';
 import type { PdConfig } from './cp-pd.js';
@@ -236,7 +236,7 @@ class OsdpDoorDriver implements OsdpDriver {
     const targets = this.doorOutputs(command.doorId);
     const signals = command.readerId !== undefined && this.options.readers.some((r) => r.readerId === command.readerId);
     if ((targets.length === 0 && !signals) || !this.firstTime(command.commandId)) return;
-    const followed: Followed = { command: 'unlock', commandId: command.commandId, doorId: command.doorId };
+    const followed: FollowedCommand = { command: 'unlock', commandId: command.commandId, doorId: command.doorId };
     if (this.clock.now() > command.expiresAt) {
       this.stats.commandsDropped++;
       this.log.warn({ commandId: command.commandId, doorId: command.doorId }, 'osdp: unlock arrived after its deadline; dropped');
@@ -251,7 +251,7 @@ class OsdpDoorDriver implements OsdpDriver {
    * `notAfter` is domain time (clock); it is checked again when the PD's turn comes. A
    * `followed` door command that the PD does not carry out is reported (door-command-failed).
    */
-  private send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string, followed?: Followed): void {
+  private send(reader: OsdpReaderConfig, command: Command, notAfter: number | undefined, label: string, followed?: FollowedCommand): void {
     this.bus(reader.bus)?.enqueue(reader.address, {
       command,
       ...(notAfter !== undefined ? { isExpired: () => this.clock.now() > notAfter } : {}),
@@ -263,9 +263,8 @@ class OsdpDoorDriver implements OsdpDriver {
     });
   }
 
-  /** Emitted after the current turn: it may be found while the access engine is still carrying out the decision that sent the command. */
-  private commandFailed(reader: OsdpReaderConfig, f: Followed, failure: CommandFailure): void {
-    queueMicrotask(() => this.emit({ type: 'door-command-failed', deviceId: reader.readerId, ...f, failure, at: this.clock.now() }));
+  private commandFailed(reader: OsdpReaderConfig, f: FollowedCommand, failure: CommandFailure): void {
+    this.emit({ type: 'door-command-failed', deviceId: reader.readerId, ...f, failure, at: this.clock.now() });
   }
 
   /** The readers of a door, one per lock output (a door's PDs may share an I/O board). */
@@ -291,9 +290,6 @@ class OsdpDoorDriver implements OsdpDriver {
     return true;
   }
 }
-
-/** An unlock, lock or lockdown whose failure reception must hear of. */
-type Followed = { command: 'unlock' | 'lock' | 'lockdown'; commandId: string; doorId?: string; active?: boolean };
 
 /** The PD queue's reason for not carrying a command out, as a command failure. */
 export function failureOf(detail: string): CommandFailure {

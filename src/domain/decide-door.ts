@@ -4,7 +4,7 @@
  * tamper, panic, lockdown inputs, device availability. Each updates the possible zones
  * and raises the alerts reception must see.
  */
-import type { CommandFailure, DeviceEvent } from './device-events.js';
+import type { CommandFailure, DeviceEvent, DoorCommandFailed } from './device-events.js';
 import type { Decision, Effect } from './access-types.js';
 import type { Handled } from './decide-credential.js';
 import { formatLocalTime } from './local-time.js';
@@ -90,17 +90,17 @@ const FAILURE_WHY: Record<CommandFailure, string> = {
  * as forced. An unconfirmed one is left alone: the controller may have acted and lost only
  * its answer, and its door state reports are the truth either way.
  */
-function commandFailed(state: AccessState, ev: Extract<DeviceEvent, { type: 'door-command-failed' }>, now: number): Handled {
+function commandFailed(state: AccessState, ev: DoorCommandFailed, now: number): Handled {
   const why = FAILURE_WHY[ev.failure];
-  const door = ev.doorId === undefined ? undefined : state.ctx.site.doorName(ev.doorId);
   if (ev.command === 'lockdown') {
     const text = ev.active === false
       ? `Controller ${ev.deviceId} may still be in lockdown: ${why}.`
       : `Controller ${ev.deviceId} may not be locked down: ${why}. Check its doors by hand.`;
     return { state, decision: recorded('RECORDED', text, now), effects: [{ type: 'alert', kind: 'door-command-failed', severity: ev.active === false ? 'warning' : 'critical', text }] };
   }
-  if (ev.doorId === undefined || door === undefined) return { state, decision: recorded('RECORDED', `A ${ev.command} command to ${ev.deviceId} failed: ${why}.`, now), effects: [] };
+  if (ev.doorId === undefined) return { state, decision: recorded('RECORDED', `A ${ev.command} command to ${ev.deviceId} failed: ${why}.`, now), effects: [] };
   const doorId = ev.doorId;
+  const door = state.ctx.site.doorName(doorId);
   if (ev.command === 'lock') {
     const text = `${door} may still be unlocked: ${why}.`;
     return { state, decision: recorded('RECORDED', text, now, doorId), effects: [{ type: 'alert', kind: 'door-command-failed', severity: 'warning', text, doorId }] };

@@ -48,6 +48,11 @@ export type DeviceEvent =
  */
 export type CommandFailure = 'refused-expired' | 'refused' | 'no-ack' | 'not-sent';
 
+export type DoorCommandFailed = Extract<DeviceEvent, { type: 'door-command-failed' }>;
+
+/** The command a failure report is about: drivers keep this for each unlock, lock and lockdown they send. */
+export type FollowedCommand = Pick<DoorCommandFailed, 'command' | 'commandId' | 'doorId' | 'active'>;
+
 export type DeviceKind = 'reader' | 'controller' | 'camera' | 'recorder' | 'bus';
 
 /** What the domain asks of door hardware. */

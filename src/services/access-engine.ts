@@ -130,7 +130,7 @@ export function accessEngine(deps: AccessEngineDeps) {
   };
 
   /** Runs one input through the decision and carries out what it says. */
-  const handle = (input: AccessInput): AccessOutcome => {
+  const decideAndApply = (input: AccessInput): AccessOutcome => {
     const before = state;
     const result = decide(state, input, clock.now());
     state = result.state;
@@ -187,20 +187,40 @@ export function accessEngine(deps: AccessEngineDeps) {
     })();
   };
 
+  /**
+   * Device events a driver reports while a decision is being carried out (a command of that
+   * decision it could not send) wait until the decision is complete: decisions never interleave.
+   */
+  const waiting: { event: DeviceEvent; driver: string }[] = [];
+  let deciding = false;
+  const handleDeviceEvent = (event: DeviceEvent, driver: string) => {
+    if (deciding) {
+      waiting.push({ event, driver });
+      return;
+    }
+    try {
+      handle(event);
+    } catch (err) {
+      log.error({ err, event: event.type, driver }, 'access decision failed; the door stays locked');
+    }
+  };
+  const handle = (input: AccessInput): AccessOutcome => {
+    deciding = true;
+    try {
+      return decideAndApply(input);
+    } finally {
+      deciding = false;
+      const next = waiting.shift();
+      if (next) handleDeviceEvent(next.event, next.driver);
+    }
+  };
+
   return {
     /** Connect a driver: its events flow in, and it receives commands for the doors it serves. */
     attach(driver: DoorDriver, doorIds: readonly string[]): void {
       drivers.push(driver);
       for (const id of doorIds) driversByDoor.set(id, [...(driversByDoor.get(id) ?? []), driver]);
-      unsubscribe.push(
-        driver.onEvent((event: DeviceEvent) => {
-          try {
-            handle(event);
-          } catch (err) {
-            log.error({ err, event: event.type, driver: driver.name }, 'access decision failed; the door stays locked');
-          }
-        }),
-      );
+      unsubscribe.push(driver.onEvent((event: DeviceEvent) => handleDeviceEvent(event, driver.name)));
     },
     handle,
     /**
