@@ -37,6 +37,10 @@ describe('authentication', () => {
     expect(res.statusCode).toBe(200);
     const cookie = res.cookies.find((c) => c.name === SESSION_COOKIE)!;
     expect(cookie).toMatchObject({ httpOnly: true, sameSite: 'Strict', path: '/' });
+    // Relative lifetime: the browser's clock may disagree with the daemon's (the test clock is
+    // days behind the real one), and an absolute Expires would then drop the cookie at once.
+    expect(cookie.maxAge).toBe(api.config.settings.http.sessionHours * 3600);
+    expect(cookie.expires).toBeUndefined();
     expect(api.store.audit.list({ action: 'auth.login' })).toHaveLength(1);
 
     const session = await login(api, 'ann');

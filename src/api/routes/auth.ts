@@ -56,7 +56,10 @@ export const authRoutes: FastifyPluginAsyncTypebox = async (app) => {
         httpOnly: true,
         sameSite: 'strict',
         secure: config.settings.http.secureCookies,
-        expires: new Date(expiresAt),
+        // Max-Age counts from when the browser receives the cookie; an absolute Expires would be
+        // read by the browser's clock, so a reception PC whose clock is ahead of the daemon's
+        // would drop the cookie (or keep it past the session). The server enforces expiresAt.
+        maxAge: Math.floor((expiresAt - now) / 1000),
       });
       return { user: { id: found.user.id, username: found.user.username, role: found.user.role }, csrfToken, expiresAt };
     },
