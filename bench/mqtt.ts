@@ -4,7 +4,7 @@
  * load across 50 doors; beside the bare broker round trip (same hops, QoS 1, same
  * rate, from one device connection per door like the controllers') measured in the same
  * run, in half-second turns alternating with the daemon's.
- * The controllers and the bare client run in a child process, as real ones are separate devices. Twice: with the embedded
+ * The controllers and the bare devices run in a child process, as real ones are separate devices. Twice: with the embedded
  * broker (as in `npm start`), which shares this process with the daemon and the
  * baseline's responder, and with Mosquitto (the production broker) when installed. The
  * decision is the daemon's real access engine (pure decision, then the decision record
@@ -111,8 +111,8 @@ async function measure(ctx: BenchContext, url: string, label: string, stream?: (
   services.access.attach(driver, readers.map((r) => r.doorId));
   await driver.start();
   ctx.log(`${label}: controllers in a child process, ${ms / 1000} s at ${RATE}/s across ${DOORS} doors, in ${SLOT_MS}-ms turns alternating with the bare round trips (per-door connections, one connection)`);
-  // Daemon and bare turns alternate every SLOT_MS inside one child process, so a slow spell
-  // of the shared machine (or of its host) falls on both sides alike.
+  // The daemon's and the bare round trips' turns (SLOT_MS each) take turns inside one child
+  // process, so a slow spell of the shared machine (or of its host) falls on every side alike.
   const responder = await bareResponder(url);
   const run = await controllers({ url, siteId: SITE, doors: DOORS, rate: RATE, ms, slotMs: SLOT_MS });
   await responder.endAsync();
