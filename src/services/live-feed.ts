@@ -36,9 +36,8 @@ export interface LiveFeedDeps {
 export function liveFeed(deps: LiveFeedDeps) {
   const { bus, access } = deps;
   const keep = deps.keep ?? MAX_KEPT;
-  /** Message n is at kept[n % keep]; the held ones are numbers seq - held + 1 .. seq. */
+  /** Message n is at kept[n % keep]; the held ones are the last min(seq, keep) numbers. */
   const kept: LiveMessage[] = [];
-  let held = 0;
   const listeners = new Set<LiveListener>();
   let seq = 0;
   const unsubscribe: (() => void)[] = [];
@@ -46,7 +45,6 @@ export function liveFeed(deps: LiveFeedDeps) {
   const push = (type: LiveMessage['type'], at: number, data: unknown) => {
     const m: LiveMessage = { seq: ++seq, type, at, data };
     kept[seq % keep] = m;
-    held = Math.min(held + 1, keep);
     if (listeners.size === 0) return;
     const json = JSON.stringify(m);
     for (const l of listeners) {
@@ -91,7 +89,7 @@ export function liveFeed(deps: LiveFeedDeps) {
     /** Messages after `since`; `resync` when some of them are no longer held. */
     since(since: number | undefined): { seq: number; resync: boolean; messages: LiveMessage[] } {
       if (since === undefined) return { seq, resync: false, messages: [] };
-      const oldest = seq - held + 1;
+      const oldest = seq - Math.min(seq, keep) + 1;
       if (since < oldest - 1 || since > seq) return { seq, resync: true, messages: [] };
       const messages: LiveMessage[] = [];
       for (let n = since + 1; n <= seq; n++) messages.push(kept[n % keep]!);
